@@ -1,0 +1,64 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""Build the collection tarball, install it, and check it holds only what a user needs."""
+
+import glob
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+# Top-level entries a user needs; anything else in the tarball is junk. tests/simulator ships on purpose:
+# users run their own playbook CI against it.
+ALLOWED_TOP = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'galaxy.yml', 'meta', 'plugins',
+               'roles', 'playbooks', 'docs', 'changelogs', 'tests', 'CHANGELOG.rst'}
+JUNK_MARKERS = ('__pycache__', '.pyc', '.venv', '.collections', 'tests/output', '.tar.gz', '.git/', '.pytest_cache',
+                'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'build/')
+
+
+def run(*cmd, cwd=None):
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit('failed: %s' % ' '.join(cmd))
+    return result.stdout
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', tmp, REPO)
+        tarball = glob.glob(os.path.join(tmp, 'meinberg-lantime-*.tar.gz'))[0]
+        with tarfile.open(tarball) as tar:
+            names = tar.getnames()
+        problems = ['unexpected top-level entry: %s' % name for name in names if name.split('/')[0] not in ALLOWED_TOP]
+        problems += ['junk in tarball: %s' % name for name in names if any(marker in name + '/' for marker in JUNK_MARKERS)]
+        for needed in ('meta/runtime.yml', 'LICENSE', 'README.md'):
+            if needed not in names:
+                problems.append('missing from tarball: %s' % needed)
+        install_dir = os.path.join(tmp, 'installed')
+        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', install_dir)
+        listed = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'list', '-p', install_dir)
+        if 'meinberg.lantime' not in listed:
+            problems.append('installed collection is not listed by ansible-galaxy collection list')
+        modules = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py')))
+        for module in modules:
+            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=install_dir, ANSIBLE_CONFIG=os.devnull)
+            doc = subprocess.run([os.path.join(BIN, 'ansible-doc'), 'meinberg.lantime.%s' % module], env=env, cwd=tmp,
+                                 capture_output=True, text=True, check=False)
+            if doc.returncode or 'EXAMPLES' not in doc.stdout:
+                problems.append('ansible-doc cannot render the installed module %s: %s' % (module, doc.stderr.strip()[-300:]))
+        size = os.path.getsize(tarball)
+    for problem in problems:
+        sys.stdout.write(problem + '\n')
+    sys.stdout.write('build: %s, %d files, %d bytes, %d modules checked with ansible-doc\n'
+                     % (os.path.basename(tarball), len(names), size, len(modules)))
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
