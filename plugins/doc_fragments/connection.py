@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # The connection options every module takes. The inventory plugin has the same options under the same
+    # environment variable names (see the PLUGINS fragment below).
+    DOCUMENTATION = r'''
+options:
+  host:
+    description:
+      - The device's REST API address, as a hostname, C(host:port), or full URL (C(https://host:8443)).
+      - Without a scheme, C(https://) is used.
+      - If not set, the value of the E(LANTIME_HOST) environment variable is used.
+    type: str
+    required: true
+  username:
+    description:
+      - User name for HTTP Basic authentication. Reading needs any user level; changes need an admin-level user.
+      - Give O(username) and O(password), or O(token), or all three (the credentials then renew an expired token).
+      - If not set, the value of the E(LANTIME_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password for O(username).
+      - If not set, the value of the E(LANTIME_PASSWORD) environment variable is used.
+    type: str
+  token:
+    description:
+      - A bearer token from the device's C(PUT /api/get-token) (LTOS 7.08 and later), sent in an C(Authorization) header.
+      - If not set, the value of the E(LANTIME_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the device's TLS certificate. Set to V(false) only on a trusted management network.
+      - If not set, the value of the E(LANTIME_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file with the CA certificate(s) that signed the device's certificate, used when O(validate_certs=true).
+      - If not set, the value of the E(LANTIME_CA_PATH) environment variable is used.
+    type: path
+  use_proxy:
+    description:
+      - Use the proxy set in the environment (C(https_proxy), C(http_proxy), C(no_proxy)).
+      - Set to V(false) when the devices sit on a management network that a proxy cannot reach.
+      - If not set, the value of the E(LANTIME_USE_PROXY) environment variable is used.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each HTTP reply.
+      - If not set, the value of the E(LANTIME_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply,
+        with growing pauses (a C(Retry-After) header is honoured). Writes are never repeated.
+      - If not set, the value of the E(LANTIME_RETRIES) environment variable is used.
+    type: int
+    default: 3
+requirements:
+  - requests (Python library, on the controller)
+notes:
+  - The modules run on the controller and talk to the device over HTTPS; use C(connection=local) or
+    C(delegate_to=localhost) for hosts that are devices.
+  - Every result carries C(api_calls), the list of HTTP requests the task made, for troubleshooting.
+'''
+
+    # The same options for plugins, with their environment variables.
+    PLUGINS = r'''
+options:
+  username:
+    description:
+      - User name for HTTP Basic authentication (any user level can read).
+      - Can be templated, for example from a vault variable or a lookup.
+    type: str
+    env:
+      - name: LANTIME_USERNAME
+  password:
+    description:
+      - Password for O(username). Can be templated, for example from a vault variable or a lookup.
+    type: str
+    env:
+      - name: LANTIME_PASSWORD
+  token:
+    description:
+      - A bearer token from the device's C(PUT /api/get-token). Can be templated.
+    type: str
+    env:
+      - name: LANTIME_TOKEN
+  validate_certs:
+    description:
+      - Verify the devices' TLS certificates. Set to V(false) only on a trusted management network.
+    type: bool
+    default: true
+    env:
+      - name: LANTIME_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A PEM file with the CA certificate(s) that signed the devices' certificates.
+    type: path
+    env:
+      - name: LANTIME_CA_PATH
+  use_proxy:
+    description:
+      - Use the proxy set in the environment. Set to V(false) for management networks that a proxy cannot reach.
+    type: bool
+    default: true
+    env:
+      - name: LANTIME_USE_PROXY
+  timeout:
+    description:
+      - Seconds to wait for each HTTP reply.
+    type: int
+    default: 30
+    env:
+      - name: LANTIME_TIMEOUT
+  retries:
+    description:
+      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply.
+    type: int
+    default: 3
+    env:
+      - name: LANTIME_RETRIES
+requirements:
+  - requests (Python library, on the controller)
+'''

@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""Reading the RSC card, shared by rsc_info and rsc."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+
+
+def read_rsc(client, slot=None):
+    """One chassis read; returns (rsc facts, device facts)."""
+    document = client.get(api_map.CHASSIS_STATUS_PATH)
+    chassis = facts.chassis_of(document)
+    rsc_slot, clock_slots = facts.find_rsc(chassis[api_map.SLOTS_KEY], slot)
+    return facts.rsc_facts(rsc_slot, clock_slots), facts.device_facts(document)
+
+
+def read_rsc_slot(client, slot_id, clock_slots_facts):
+    """The light poll read after a write: the RSC slot alone, merged with what the first read knew of the clocks."""
+    slot = facts.slot_of(client.get(api_map.slot_status_path(slot_id)))
+    rsc = facts.rsc_facts(slot)
+    for clock_id, known in clock_slots_facts.items():
+        rsc['clocks'][clock_id]['fitted'] = known['fitted']
+        rsc['clocks'][clock_id]['model'] = known['model']
+    rsc['alarms'] = facts.rsc_alarms(rsc)
+    rsc['failover_ready'] = facts.failover_ready(rsc)
+    return rsc
+
+
+def managed(rsc):
+    """The two settings the rsc module manages, as the card shows them in effect."""
+    return {'switch_mode': rsc['switch_mode'], 'selected_clock': rsc['selected_clock']}
+
+
+class Refusal(Exception):
+    """A requested change that must not be made; the text says why and what to do."""
+
+
+def plan_change(current, switch_mode=None, selected_clock=None, force=False):
+    """Decide what to write, before anything is written.
+
+    current is the card's state (rsc facts). Returns (changes, predicted, warnings): changes holds only the
+    settings that differ (snake_case keys); predicted is the managed state expected afterwards.
+    Raises Refusal when the change is unsafe or cannot take effect.
+    """
+    before = managed(current)
+    asked = {'switch_mode': switch_mode, 'selected_clock': selected_clock}
+    changes = dict((key, value) for key, value in asked.items() if value is not None and value != before[key])
+    predicted = dict(before)
+    predicted.update(changes)
+    warnings = []
+    if not changes:
+        return changes, predicted, warnings
+
+    panel = current['front_panel']
+    if panel['mode_switch'] == api_map.MODE_MANUAL:
+        raise Refusal('the front-panel mode switch is on Manual, so the clock switch (%s) decides and remote '
+                      'settings would be stored but not take effect. Move the front-panel mode switch to Auto on '
+                      'site, or ask for switch_mode=manual and selected_clock=%s, which the switches already set'
+                      % (panel['clock_switch'], panel['clock_switch']))
+
+    target = predicted['selected_clock']
+    clock = current['clocks'].get(target) if target else None
+    if 'selected_clock' in changes:
+        if clock['fitted'] is False:
+            raise Refusal('the %s slot is empty: there is no clock module to switch to. Fit a clock module in %s '
+                          'first' % (target, target))
+        if not clock['time_sync']:
+            if not force:
+                raise Refusal('%s is not synchronized: switching to it would feed the outputs from a free-running '
+                              'clock. Wait until %s is synchronized, or set force=true if you accept that'
+                              % (target, target))
+            warnings.append('%s is not synchronized and force=true: the outputs follow a free-running clock%s'
+                            % (target, ', and in auto mode the card switches back at once when the other clock is '
+                               'synchronized' if predicted['switch_mode'] == api_map.MODE_AUTO else ''))
+    elif predicted['switch_mode'] == api_map.MODE_AUTO and clock and not clock['time_sync']:
+        other = facts.other_clock(target)
+        if current['clocks'][other]['time_sync']:
+            warnings.append('%s is not synchronized: in auto mode the card will switch to %s at once' % (target, other))
+            predicted['selected_clock'] = other
+
+    if predicted['switch_mode'] == api_map.MODE_MANUAL:
+        warnings.append('manual mode: failover is off while it lasts; if %s loses sync the card will not switch '
+                        'to the other clock' % predicted['selected_clock'])
+    return changes, predicted, warnings
+
+
+def shows(rsc, switch_mode=None, selected_clock=None):
+    """True when the card shows every setting that was asked for."""
+    return ((switch_mode is None or rsc['switch_mode'] == switch_mode)
+            and (selected_clock is None or rsc['selected_clock'] == selected_clock))
+
+
+def shows_text(asked):
+    return ', '.join('%s=%s' % (key, value) for key, value in sorted(asked.items()) if value is not None)
+
+
+def write_body(changes):
+    return api_map.rsc_write_body(switch_mode=changes.get('switch_mode'), selected_clock=changes.get('selected_clock'))
