@@ -21,8 +21,8 @@ JUNK_MARKERS = ('__pycache__', '.pyc', '.venv', '.collections', 'tests/output', 
                 'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'build/')
 
 
-def run(*cmd, cwd=None):
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+def run(*cmd, cwd=None, env=None):
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if result.returncode:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit('failed: %s' % ' '.join(cmd))
@@ -31,7 +31,11 @@ def run(*cmd, cwd=None):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', tmp, REPO)
+        # Outside the repo, so the repo's ansible.cfg (which points at the source tree) plays no part.
+        install_dir = os.path.join(tmp, 'installed')
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=install_dir)
+        env.pop('ANSIBLE_CONFIG', None)
+        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', tmp, REPO, cwd=tmp, env=env)
         tarball = glob.glob(os.path.join(tmp, 'meinberg-lantime-*.tar.gz'))[0]
         with tarfile.open(tarball) as tar:
             names = tar.getnames()
@@ -40,14 +44,12 @@ def main():
         for needed in ('meta/runtime.yml', 'LICENSE', 'README.md'):
             if needed not in names:
                 problems.append('missing from tarball: %s' % needed)
-        install_dir = os.path.join(tmp, 'installed')
-        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', install_dir)
-        listed = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'list', '-p', install_dir)
+        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', install_dir, cwd=tmp, env=env)
+        listed = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'list', '-p', install_dir, cwd=tmp, env=env)
         if 'meinberg.lantime' not in listed:
             problems.append('installed collection is not listed by ansible-galaxy collection list')
         modules = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py')))
         for module in modules:
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=install_dir, ANSIBLE_CONFIG=os.devnull)
             doc = subprocess.run([os.path.join(BIN, 'ansible-doc'), 'meinberg.lantime.%s' % module], env=env, cwd=tmp,
                                  capture_output=True, text=True, check=False)
             if doc.returncode or 'EXAMPLES' not in doc.stdout:
