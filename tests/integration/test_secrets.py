@@ -1,0 +1,48 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""No password or token in any output, at -vvvv, with failures and diffs included."""
+
+import re
+
+from ansible_run import play, run_playbook, task
+from test_faults import token_for
+
+PASSWORD = 'Adm1n-Secret'
+TOKEN_SHAPE = re.compile(r'\b[0-9A-F]{64}\b')
+
+
+def assert_clean(run, *secrets, files=()):
+    texts = [run.stdout, run.stderr, repr(run.results)] + [path.read_text(encoding='utf-8') for path in files]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text
+        assert not TOKEN_SHAPE.search(text), TOKEN_SHAPE.search(text).group(0)
+
+
+def test_modules_at_vvvv_with_failures_diffs_and_token_renewal(tmp_path, sim):
+    token = token_for(sim)
+    sim.expire_tokens()  # the first request is refused, the module renews the token with the credentials
+    connection = {'host': sim.url(), 'username': 'admin', 'password': PASSWORD, 'token': token}
+    sim.set_clock('clk2', False)
+    run = run_playbook(tmp_path, play(
+        task('facts', 'meinberg.lantime.rsc_info', **connection),
+        task('refused', 'meinberg.lantime.rsc', ignore_errors=True, selected_clock='clk2', **connection),
+        task('change', 'meinberg.lantime.rsc', switch_mode='manual', **connection),
+        task('bad password', 'meinberg.lantime.rsc_info', ignore_errors=True,
+             **dict(connection, token=None, password='Wr0ng-' + PASSWORD)),
+        task('rejected', 'meinberg.lantime.rsc', ignore_errors=True, switch_mode='auto',
+             **dict(connection, username='viewer', password='V1ew-Secret'))), '-vvvv', '--diff')
+    assert run.result('facts')['rsc']['slot_id'] == 'rsc'
+    assert run.result('refused')['failed'] and run.result('change')['changed']
+    assert run.result('bad password')['failed'] and run.result('rejected')['failed']
+    assert 'TASK [rejected]' in run.stdout  # the output is really there, at -vvvv
+    assert_clean(run, PASSWORD, 'Wr0ng-' + PASSWORD, 'V1ew-Secret', token)
+
+
+def test_environment_credentials_at_vvvv(tmp_path, sim):
+    env = {'LANTIME_HOST': sim.url(), 'LANTIME_USERNAME': 'admin', 'LANTIME_PASSWORD': PASSWORD}
+    run = run_playbook(tmp_path, play(task('diff', 'meinberg.lantime.rsc', selected_clock='clk2')), '-vvvv', '--diff',
+                       '--check', env=env)
+    assert run.result('diff')['diff']['after']['selected_clock'] == 'clk2'
+    assert_clean(run, PASSWORD)
