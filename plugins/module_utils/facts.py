@@ -136,6 +136,28 @@ def slot_facts(slot):
     return facts
 
 
+def chassis_facts(document):
+    """A /api/status/chassis0 reply as (device facts, [slot facts of every slot, in the device's order])."""
+    chassis = chassis_of(document)
+    return device_facts(document), [slot_facts(s) for s in chassis[m.SLOTS_KEY] if isinstance(s, dict)]
+
+
+def natural_key(text):
+    """Sort key that puts io2 before io10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r'(\d+)', text or '')]
+
+
+def select_slots(slot_facts_list, slot_types=None, include_empty=False):
+    """The slots to show, filtered by type (any case) and fitted state, in natural slot-id order.
+
+    slot_info and the inventory plugin both select through here, so they always agree.
+    """
+    wanted = set(t.lower() for t in slot_types or [])
+    chosen = [s for s in slot_facts_list
+              if (include_empty or s['fitted']) and (not wanted or (s['slot_type'] or '').lower() in wanted)]
+    return sorted(chosen, key=lambda s: natural_key(s['slot_id']))
+
+
 def rsc_block(slot):
     module = slot.get(m.MODULE)
     block = module.get(m.RSC_KEY) if isinstance(module, dict) else None

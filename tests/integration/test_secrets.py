@@ -24,15 +24,15 @@ def test_modules_at_vvvv_with_failures_diffs_and_token_renewal(tmp_path, sim):
     token = token_for(sim)
     sim.expire_tokens()  # the first request is refused, the module renews the token with the credentials
     connection = {'host': sim.url(), 'username': 'admin', 'password': PASSWORD, 'token': token}
+    wrong_password = {'host': sim.url(), 'username': 'admin', 'password': 'Wr0ng-' + PASSWORD}
+    read_only = {'host': sim.url(), 'username': 'viewer', 'password': 'V1ew-Secret', 'token': token}
     sim.set_clock('clk2', False)
     run = run_playbook(tmp_path, play(
         task('facts', 'meinberg.lantime.rsc_info', **connection),
         task('refused', 'meinberg.lantime.rsc', ignore_errors=True, selected_clock='clk2', **connection),
         task('change', 'meinberg.lantime.rsc', switch_mode='manual', **connection),
-        task('bad password', 'meinberg.lantime.rsc_info', ignore_errors=True,
-             **dict(connection, token=None, password='Wr0ng-' + PASSWORD)),
-        task('rejected', 'meinberg.lantime.rsc', ignore_errors=True, switch_mode='auto',
-             **dict(connection, username='viewer', password='V1ew-Secret'))), '-vvvv', '--diff')
+        task('bad password', 'meinberg.lantime.rsc_info', ignore_errors=True, **wrong_password),
+        task('rejected', 'meinberg.lantime.rsc', ignore_errors=True, switch_mode='auto', **read_only)), '-vvvv', '--diff')
     assert run.result('facts')['rsc']['slot_id'] == 'rsc'
     assert run.result('refused')['failed'] and run.result('change')['changed']
     assert run.result('bad password')['failed'] and run.result('rejected')['failed']

@@ -1,0 +1,518 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: ims
+short_description: One host per slot of Meinberg LANTIME IMS chassis, read from the LTOS REST API
+version_added: 0.1.0
+description:
+  - Reads the slot list of each chassis in O(chassis) with one C(GET /api/status/chassis0) request (LTOS REST API 10
+    and later) and adds one host per fitted slot (and per empty slot with O(include_empty=true)).
+  - Host names are C(<chassis name>_<slot id>), for example C(ims1.example.net_rsc). The chassis name is the entry's
+    C(name), or else the host name of its address without scheme and port, in lower case. Characters other than
+    letters, digits, C(.), C(-) and C(_) become C(_). When two entries resolve to the same chassis name, both are
+    kept; the later one gets C(-2) (then C(-3), and so on) appended, and a warning names both.
+  - Each host gets the host variables C(lantime_host) (the chassis API address the modules take as O(meinberg.lantime.slot_info#module:host)),
+    C(lantime_chassis), C(lantime_chassis_model), C(lantime_chassis_serial_number), C(lantime_chassis_hostname),
+    C(lantime_firmware), C(lantime_api_version), C(lantime_slot_id), C(lantime_slot_type), C(lantime_slot_position),
+    C(lantime_fitted), C(lantime_model), C(lantime_serial_number) and C(lantime_software_revision); RSC slots also
+    C(lantime_rsc_switch_mode) and C(lantime_rsc_selected_clock), clock slots C(lantime_clock_status).
+    The slot variables are the slots M(meinberg.lantime.slot_info) returns, with the prefix C(lantime_).
+  - Every value read from a device is marked unsafe, so a device string that looks like a template is never templated.
+  - The groups are C(lantime) (every host), C(lantime_<slot type>) (C(lantime_rsc), C(lantime_clk), C(lantime_pwr),
+    and so on), C(lantime_chassis_<chassis name>) and, with O(include_empty=true), C(lantime_empty) for empty slots.
+    Group names keep only letters, digits and C(_); any other character becomes C(_).
+  - No password or token is ever put into a host variable, a group variable or the cache.
+  - The configuration file name must end in C(ims.yml) or C(ims.yaml).
+author:
+  - meinberg.lantime maintainers (@meinberg-lantime)
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - meinberg.lantime.connection.PLUGINS
+options:
+  plugin:
+    description: The name of this plugin; it marks the file as a configuration file for it.
+    type: str
+    required: true
+    choices:
+      - meinberg.lantime.ims
+  chassis:
+    description:
+      - The chassis to query.
+      - Each entry is an address (a host name, C(host:port) or a full URL such as C(http://ims1:8080); without a
+        scheme, C(https://) is used), or a mapping with C(host) (the address) and optionally C(name) (the chassis
+        name used in host and group names).
+      - Credentials do not belong in the address; give O(username) and O(password), or O(token).
+    type: list
+    elements: raw
+    required: true
+  slot_types:
+    description:
+      - Only add slots of these types (for example V(rsc), V(clk), V(pwr), V(cpu), V(io)), compared without regard to case.
+      - An empty list adds slots of every type.
+    type: list
+    elements: str
+    default: []
+  include_empty:
+    description:
+      - Also add a host for each empty slot (no card, or a card that reports no identity) with C(lantime_fitted=false).
+      - Empty slots also go into the group C(lantime_empty).
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - How many chassis are queried at the same time. Each worker thread keeps its own HTTP session.
+    type: int
+    default: 8
+  fail_on_errors:
+    description:
+      - What happens when a chassis cannot be read (unreachable, refused credentials, REST API disabled, bad reply).
+      - With V(false), a warning names the chassis, its address and the reason, and the other chassis load.
+      - With V(true), the inventory source fails with the same text and adds no host at all. Whether the Ansible
+        command then stops depends on the core setting C(inventory_any_unparsed_is_failed)
+        (E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED)).
+    type: bool
+    default: false
+  local_connection:
+    description:
+      - Set C(ansible_connection=local) on every host, so that the collection's modules run on the controller, which
+        talks to the chassis API. Set to V(false) to choose the connection yourself.
+    type: bool
+    default: true
+  controller_python:
+    description:
+      - Set C(ansible_python_interpreter) on every host to the Python that runs Ansible on the controller, where the
+        C(requests) library the modules need is installed. Set to V(false) to choose the interpreter yourself.
+    type: bool
+    default: true
+notes:
+  - O(username), O(password) and O(token) are templated when they hold a template in the inventory file (a lookup,
+    or a C(!vault) value); values from the environment are used as they are, never templated.
+  - One request per chassis and run, C(GET /api/status/chassis0); with caching on, a run that finds its data in the
+    cache makes no request at all. The cache holds the slot facts of each chassis, never credentials.
+  - Slot filters and O(include_empty) apply after the cache, so changing them needs no new request. Changing
+    O(chassis) makes the cached data stale, so the plugin then reads the chassis again.
+  - A chassis that could not be read is remembered in the cache too (its warning is shown again on a cache hit);
+    use C(--flush-cache) to read all chassis again.
+seealso:
+  - module: meinberg.lantime.slot_info
+  - module: meinberg.lantime.rsc_info
+'''
+
+EXAMPLES = r'''
+# lantime.ims.yml: every fitted slot of three chassis, credentials from the environment
+# (LANTIME_USERNAME and LANTIME_PASSWORD, or LANTIME_TOKEN).
+plugin: meinberg.lantime.ims
+chassis:
+  - ims1.example.net
+  - ims2.example.net:8443
+  - name: lab
+    host: http://192.0.2.10:8080
+
+---
+# rsc.ims.yml: only the RSC cards and the clocks, with templated credentials and a cache.
+plugin: meinberg.lantime.ims
+chassis:
+  - name: fra-ims1
+    host: ims1.fra.example.net
+  - name: fra-ims2
+    host: ims2.fra.example.net
+username: monitor
+password: "{{ lookup('ansible.builtin.env', 'LANTIME_MONITOR_PASSWORD') }}"
+ca_path: /etc/pki/lantime-ca.pem
+slot_types: [rsc, clk]
+concurrency: 16
+timeout: 10
+retries: 1
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/lantime-inventory
+cache_timeout: 3600
+# Group the RSC cards by their switch mode, and the clocks by sync state.
+keyed_groups:
+  - key: lantime_rsc_switch_mode
+    prefix: rsc_mode
+  - key: lantime_clock_status
+    prefix: clock
+groups:
+  rsc_manual: lantime_rsc_switch_mode == 'manual'
+compose:
+  site: lantime_chassis.split('-')[0]
+'''
+
+import re
+import sys
+import threading
+import time
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
+from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import make_unsafe
+
+try:
+    import requests
+except ImportError:  # the client reports the missing library
+    requests = None
+
+CACHE_FORMAT = 1
+VAR_PREFIX = 'lantime_'
+# Host variable (without prefix) <- key of facts.device_facts().
+DEVICE_VARS = (
+    ('chassis_model', 'model'),
+    ('chassis_hostname', 'hostname'),
+    ('firmware', 'firmware'),
+    ('api_version', 'api_version'),
+)
+CHASSIS_ENTRY_KEYS = ('name', 'host')
+NAME_UNSAFE = re.compile(r'[^A-Za-z0-9._-]')
+GROUP_UNSAFE = re.compile(r'[^A-Za-z0-9_]')
+
+
+# -- naming (pure functions, unit tested) ---------------------------------------------------------------------------
+def safe_name(text):
+    """A host-name part: letters, digits, '.', '-' and '_' kept, anything else becomes '_'."""
+    return NAME_UNSAFE.sub('_', str(text).strip())
+
+
+def safe_group(text):
+    """A group-name part: letters, digits and '_' kept, anything else becomes '_'."""
+    return GROUP_UNSAFE.sub('_', str(text))
+
+
+def host_of_url(url):
+    """The host name in a base URL, without scheme, port, brackets or user info."""
+    netloc = url.split('://', 1)[-1].split('/', 1)[0]
+    if netloc.startswith('['):
+        return netloc[1:].split(']', 1)[0]
+    return netloc.rsplit(':', 1)[0] if netloc.count(':') == 1 else netloc
+
+
+def resolve_chassis(entries):
+    """Turn the chassis option into [{'name', 'url', 'index'}] with unique names, plus warnings.
+
+    Raises ValueError (naming the entry, never echoing an address that may hold credentials) on a bad entry.
+    """
+    if not isinstance(entries, list) or not entries:
+        raise ValueError('chassis: give a list with at least one chassis address')
+    resolved = []
+    warnings = []
+    taken = {}
+    next_suffix = {}
+    for index, entry in enumerate(entries, 1):
+        where = 'chassis entry #%d' % index
+        if isinstance(entry, dict):
+            unknown = sorted(str(key) for key in entry if key not in CHASSIS_ENTRY_KEYS)
+            if unknown:
+                raise ValueError('%s: unknown key(s) %s; an entry has host and optionally name'
+                                 % (where, ', '.join(unknown)))
+            host, name = entry.get('host'), entry.get('name')
+        else:
+            host, name = entry, None
+        if not isinstance(host, str) or not host.strip():
+            raise ValueError('%s: give the address as a string (a host name, host:port or URL)' % where)
+        try:
+            url = api.base_url(host)
+        except ValueError as exc:
+            raise ValueError('%s: %s' % (where, exc))
+        if '@' in url.split('://', 1)[1].split('/', 1)[0]:
+            raise ValueError('%s: the address holds user information ("user:password@"); give the credentials with '
+                             'the username and password (or token) options instead' % where)
+        if name is not None and not isinstance(name, (str, int)):
+            raise ValueError('%s: name must be a string' % where)
+        base = safe_name(name) if name is not None and str(name).strip() else safe_name(host_of_url(url).lower())
+        if not base:
+            raise ValueError('%s: the chassis name is empty' % where)
+        final = base
+        suffix = next_suffix.get(base, 2)
+        while final in taken:
+            final = '%s-%d' % (base, suffix)
+            suffix += 1
+        next_suffix[base] = suffix
+        if final != base:
+            first = taken[base]
+            warnings.append('chassis entries #%d (%s) and #%d (%s) both resolve to the chassis name %r; the later one '
+                            'is named %r. Give each entry a distinct name to choose the names yourself.'
+                            % (first['index'], first['url'], index, url, base, final))
+        record = {'name': final, 'url': url, 'index': index}
+        taken[final] = record
+        resolved.append(record)
+    return resolved, warnings
+
+
+def host_vars(chassis_name, url, device, slot):
+    """The host variables of one slot (before unsafe marking)."""
+    result = {
+        VAR_PREFIX + 'host': url,
+        VAR_PREFIX + 'chassis': chassis_name,
+        VAR_PREFIX + 'chassis_serial_number': device.get('chassis_serial_number') or device.get('serial_number'),
+    }
+    for var, key in DEVICE_VARS:
+        result[VAR_PREFIX + var] = device.get(key)
+    for key, value in slot.items():
+        result[VAR_PREFIX + key] = value
+    return result
+
+
+def read_chassis(client):
+    """One chassis read: (device facts, [slot facts of every slot, in device order])."""
+    return facts.chassis_facts(client.get(api_map.CHASSIS_STATUS_PATH))
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'meinberg.lantime.ims'
+
+    def __init__(self):
+        super(InventoryModule, self).__init__()
+        self._local = threading.local()
+        self._sessions = []
+        self._sessions_lock = threading.Lock()
+        self._credentials = None
+
+    def verify_file(self, path):
+        if super(InventoryModule, self).verify_file(path):
+            return path.endswith(('ims.yml', 'ims.yaml'))
+        return False
+
+    # -- options ---------------------------------------------------------------------------------------------------
+    def _template_option(self, name):
+        """The option's value, templated when it comes from the inventory file (never from the environment)."""
+        value, origin = self.get_option_and_origin(name)
+        if value is None:
+            return None
+        if str(origin).startswith('env'):
+            # Like the modules' env fallback: an environment value is taken as it is.
+            return str(value)
+        if isinstance(value, str) and self.templar.is_template(value):
+            try:
+                value = self.templar.template(value)
+            except Exception as exc:
+                raise AnsibleError('%s: the %s option could not be templated: %s'
+                                   % (self.NAME, name, to_native(exc).split('\n')[0]))
+        elif not isinstance(value, str):
+            # e.g. an encrypted (vault) value that is not a plain string
+            value = self.templar.template(value)
+        return None if value is None else str(value)
+
+    def _connection(self):
+        """Templated credentials and connection settings, resolved once per run and only when a chassis is read."""
+        if self._credentials is None:
+            timeout, retries = self.get_option('timeout'), self.get_option('retries')
+            if timeout is None or timeout <= 0:
+                raise AnsibleError('%s: timeout must be a positive number of seconds, got %s' % (self.NAME, timeout))
+            if retries is None or retries < 0:
+                raise AnsibleError('%s: retries must be 0 or more, got %s' % (self.NAME, retries))
+            username = self._template_option('username')
+            password = self._template_option('password')
+            token = self._template_option('token')
+            if not token and not username:
+                raise AnsibleError('%s: give username and password (or token), in the inventory file or in '
+                                   'LANTIME_USERNAME and LANTIME_PASSWORD (or LANTIME_TOKEN)' % self.NAME)
+            if username and password is None:
+                raise AnsibleError('%s: username is set but password is not (option password or LANTIME_PASSWORD)'
+                                   % self.NAME)
+            self._credentials = dict(
+                username=username, password=password, token=token,
+                validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
+                use_proxy=self.get_option('use_proxy'), timeout=timeout, retries=retries)
+        return self._credentials
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+    def _session(self):
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def _read_one(self, chassis):
+        """Read one chassis in a worker thread; never raises."""
+        result = {'name': chassis['name'], 'url': chassis['url'], 'device': None, 'slots': None, 'error': None,
+                  'warnings': []}
+        client = None
+        try:
+            client = api.LantimeClient(chassis['url'], session=self._session(),
+                                       user_agent_extra='ansible-core/%s inventory' % ANSIBLE_VERSION,
+                                       **self._credentials)
+            result['device'], result['slots'] = read_chassis(client)
+            result['warnings'] = list(client.warnings)
+        except api.LantimeError as exc:
+            result['error'] = str(exc)
+        except facts.ReplyShapeError as exc:
+            result['error'] = '%s: %s' % (chassis['url'].split('://', 1)[1], exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            # One odd chassis must not take the whole inventory down; keep the reason, never a secret.
+            text = '%s: %s' % (type(exc).__name__, exc)
+            result['error'] = client.redact(text) if client else text
+            for secret in (self._credentials.get('password'), self._credentials.get('token')):
+                if secret:
+                    result['error'] = result['error'].replace(secret, '********')
+        return result
+
+    def _read_all(self, chassis_list):
+        self._connection()
+        if requests is None:
+            raise AnsibleError('%s: the Python library requests is needed on the controller: pip install requests'
+                               % self.NAME)
+        workers = max(1, min(self.get_option('concurrency'), len(chassis_list)))
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='lantime-ims') as pool:
+                # map() keeps the configuration order, whatever order the replies come in.
+                return list(pool.map(self._read_one, chassis_list))
+        finally:
+            for session in self._sessions:
+                session.close()
+            self._sessions = []
+            self._local = threading.local()
+
+    # -- the plugin entry point ------------------------------------------------------------------------------------
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
+        self._credentials = None  # one instance may parse several sources
+        self._read_config_data(path)
+
+        try:
+            chassis_list, name_warnings = resolve_chassis(self.get_option('chassis'))
+        except ValueError as exc:
+            raise AnsibleParserError('%s: %s' % (self.NAME, exc))
+        if self.get_option('concurrency') < 1:
+            raise AnsibleParserError('%s: concurrency must be 1 or more, got %s' % (self.NAME, self.get_option('concurrency')))
+        for warning in name_warnings:
+            self.display.warning('%s: %s' % (self.NAME, warning))
+
+        fingerprint = [[c['name'], c['url']] for c in chassis_list]
+        cache_key = self.get_cache_key(path)
+        user_cache = self.get_option('cache')
+        read_cache = user_cache and cache
+        update_cache = user_cache and not cache
+        results = None
+        if read_cache:
+            try:
+                cached = self._cache[cache_key]
+            except KeyError:
+                cached = None
+            if self._cache_usable(cached, fingerprint):
+                results = cached['results']
+                self.display.vvv('%s: %d chassis from the cache, no request made' % (self.NAME, len(results)))
+            else:
+                update_cache = True
+        if results is None:
+            started = time.monotonic()
+            results = self._read_all(chassis_list)
+            self.display.vvv('%s: read %d chassis in %.2f s (%d failed)' % (
+                self.NAME, len(results), time.monotonic() - started, len([r for r in results if r['error']])))
+
+        errors = ['%s (%s): %s' % (r['name'], r['url'], r['error']) for r in results if r['error']]
+        if errors and self.get_option('fail_on_errors'):
+            raise AnsibleError('%s: %d of %d chassis could not be read (fail_on_errors is on, no host added):\n%s'
+                               % (self.NAME, len(errors), len(results), '\n'.join(errors)))
+
+        if update_cache:
+            self._cache[cache_key] = {
+                'format': CACHE_FORMAT, 'chassis': fingerprint,
+                'results': [dict((k, v) for k, v in r.items() if k != 'warnings') for r in results],
+            }
+
+        for result in results:
+            for warning in result.get('warnings') or []:
+                self.display.warning(warning)
+        for error in errors:
+            self.display.warning('%s: %s; its slots are left out' % (self.NAME, error))
+        started = time.monotonic()
+        added = self._populate(results)
+        self.display.vvv('%s: added %d hosts in %.2f s' % (self.NAME, added, time.monotonic() - started))
+
+    @staticmethod
+    def _cache_usable(cached, fingerprint):
+        """True when the cached data was written by this format for the same chassis list."""
+        if not isinstance(cached, dict) or cached.get('format') != CACHE_FORMAT or cached.get('chassis') != fingerprint:
+            return False
+        results = cached.get('results')
+        return isinstance(results, list) and len(results) == len(fingerprint) and all(
+            isinstance(r, dict) and set(r) >= set(('name', 'url', 'device', 'slots', 'error')) for r in results)
+
+    # -- building the inventory ------------------------------------------------------------------------------------
+    def _populate(self, results):
+        slot_types = self.get_option('slot_types')
+        include_empty = self.get_option('include_empty')
+        strict = self.get_option('strict')
+        fixed = {}
+        if self.get_option('local_connection'):
+            fixed['ansible_connection'] = 'local'
+        if self.get_option('controller_python'):
+            fixed['ansible_python_interpreter'] = sys.executable
+
+        # Plan first, so that groups are created in a stable, readable order: lantime, the chassis groups in the
+        # order of the configuration, the slot type groups sorted, lantime_empty.
+        owners = {}  # group or host name -> chassis name, to spot collisions
+        plan = []
+        chassis_groups = []
+        type_groups = set()
+        for result in results:
+            if result['error']:
+                continue
+            slots = facts.select_slots(result['slots'], slot_types, include_empty)
+            if not slots:
+                continue
+            chassis_group = self._unique(owners, 'lantime_chassis_' + safe_group(result['name']), result['name'],
+                                         'group', '_')
+            chassis_groups.append(chassis_group)
+            for slot in slots:
+                host = self._unique(owners, '%s_%s' % (result['name'], safe_name(slot['slot_id'] or 'slot')),
+                                    result['name'], 'host', '-')
+                type_group = 'lantime_' + safe_group((slot['slot_type'] or 'unknown').lower())
+                type_groups.add(type_group)
+                plan.append((host, chassis_group, type_group, slot['fitted'],
+                             host_vars(result['name'], result['url'], result['device'], slot)))
+
+        if not plan:
+            return 0
+        groups = ['lantime'] + chassis_groups + sorted(type_groups)
+        if not all(entry[3] for entry in plan):
+            groups.append('lantime_empty')
+        for group in groups:
+            self.inventory.add_group(group)
+        compose, composed_groups, keyed_groups = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
+        for host, chassis_group, type_group, fitted, raw_vars in plan:
+            variables = make_unsafe(raw_vars)
+            variables.update(fixed)
+            self.inventory.add_host(host, group='lantime')
+            self.inventory.add_child(chassis_group, host)
+            self.inventory.add_child(type_group, host)
+            if not fitted:
+                self.inventory.add_child('lantime_empty', host)
+            for key, value in variables.items():
+                self.inventory.set_variable(host, key, value)
+            self._set_composite_vars(compose, variables, host, strict=strict)
+            self._add_host_to_composed_groups(composed_groups, variables, host, strict=strict)
+            self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict)
+        return len(plan)
+
+    def _unique(self, owners, name, chassis_name, kind, separator):
+        """name, or name with a numeric suffix when another chassis (or an earlier slot) already has it."""
+        final = name
+        suffix = 2
+        while final in owners:
+            final = '%s%s%d' % (name, separator, suffix)
+            suffix += 1
+        if final != name:
+            self.display.warning('%s: the %s name %r of chassis %r is already used by chassis %r; this one is named %r'
+                                 % (self.NAME, kind, name, chassis_name, owners[name], final))
+        owners[final] = chassis_name
+        return final
