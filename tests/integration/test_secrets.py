@@ -46,3 +46,25 @@ def test_environment_credentials_at_vvvv(tmp_path, sim):
                        '--check', env=env)
     assert run.result('diff')['diff']['after']['selected_clock'] == 'clk2'
     assert_clean(run, PASSWORD)
+
+
+def test_inventory_at_vvvv_with_a_failing_chassis_and_a_cache(tmp_path, simulator_factory):
+    from test_inventory import ansible_inventory
+    sim = simulator_factory('--no-tls', '--devices', '2', '--user', 'admin:%s:admin' % PASSWORD)
+    sim.settings(device=1, api_enabled=False)  # the second chassis fails
+    cache_dir = tmp_path / 'cache'
+    config = {'chassis': [sim.url(0), sim.url(1)], 'username': 'admin', 'password': PASSWORD, 'cache': True,
+              'cache_plugin': 'ansible.builtin.jsonfile', 'cache_connection': str(cache_dir)}
+    first = ansible_inventory(tmp_path, config, '--list', '-vvvv')
+    second = ansible_inventory(tmp_path, config, '--list', '-vvvv')
+    token = token_for(sim)
+    with_token = ansible_inventory(tmp_path, dict(config, username=None, password=None, cache=False), '--graph',
+                                   '-vvvv', env={'LANTIME_TOKEN': token})
+    for run in (first, second, with_token):
+        assert 'REST API is disabled' in run.stderr and '_rsc' in run.stdout
+        for text in (run.stdout, run.stderr):
+            assert PASSWORD not in text and token not in text
+    cache_files = list(cache_dir.iterdir())
+    assert cache_files
+    for path in cache_files:
+        assert PASSWORD not in path.read_text(encoding='utf-8')
