@@ -1,0 +1,79 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""The role meinberg.lantime.rsc in a play of its own: pre-flight refusals, check mode, changes and their read-back."""
+
+from ansible_run import run_playbook
+from test_playbooks import ADMIN, PASSWORD, api_write, effective, posts, settle, static_inventory
+
+NAMES = ('unsynced', 'compliant', 'manual', 'repair')
+PLAY = [{
+    'name': 'role under test',
+    'hosts': 'lantime_rsc',
+    'gather_facts': False,
+    'vars': {'rsc_switch_mode': 'auto'},
+    'tasks': [
+        {'name': 'role', 'block': [{'name': 'apply', 'ansible.builtin.include_role': {'name': 'meinberg.lantime.rsc'}}],
+         'rescue': [{'name': 'rescued', 'ansible.builtin.debug': {'msg': 'rescued'}}]},
+        {'name': 'record', 'ansible.builtin.debug': {'var': 'rsc_result'}},
+    ],
+}]
+
+
+def records(run):
+    return dict((r['host'].replace('_rsc', ''), r['result']['rsc_result']) for r in run.results if r['task'] == 'record')
+
+
+def failures(run):
+    return dict((r['host'].replace('_rsc', ''), r['result']['msg']) for r in run.results
+                if r['task'].endswith('Fail with the reason and what to do'))
+
+
+def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '4')
+    # unsynced: manual, standby clock out of sync -> refused; compliant: auto, standby out of sync -> left alone;
+    # manual: manual, both clocks fine -> changed; repair: like unsynced, but rsc_require_failover_ready=false.
+    for device in (0, 2, 3):
+        api_write(sim, device, switch_mode='manual')
+        settle(sim, device, ('manual', 'clk1'))
+    for device in (0, 1, 3):
+        sim.set_clock('clk2', False, device=device)
+    setup_posts = [len(posts(sim, i)) for i in range(4)]
+    # Credentials from inventory variables this time (the playbook tests use the LANTIME_* environment).
+    credentials = {'lantime_username': 'admin', 'lantime_password': PASSWORD}
+    hostvars = dict((name, dict(credentials)) for name in NAMES)
+    hostvars['repair']['rsc_require_failover_ready'] = False
+    inventory = static_inventory(tmp_path, sim, NAMES, **hostvars)
+
+    run = run_playbook(tmp_path, PLAY, '--check', inventory=inventory)
+    assert run.rc == 0, run.output
+    got = records(run)
+    assert dict((name, r['status']) for name, r in got.items()) == \
+        {'unsynced': 'refused', 'compliant': 'compliant', 'manual': 'drift', 'repair': 'drift'}
+    assert got['manual']['after'] == {'switch_mode': 'auto', 'selected_clock': 'clk1'} and got['manual']['changed'] is False
+    assert got['compliant']['alarms'] == ['clk2 not synchronized'] and got['compliant']['drift'] is False
+    assert [len(posts(sim, i)) for i in range(4)] == setup_posts
+    refusal = failures(run)['unsynced']
+    assert refusal.startswith('unsynced_rsc (chassis unsynced, slot rsc, %s): refused, nothing was changed: clk2 is '
+                              'not synchronized.' % sim.url(0))
+    assert 'set rsc_require_failover_ready=false' in refusal
+    assert PASSWORD not in run.output
+
+    run = run_playbook(tmp_path, PLAY, inventory=inventory)
+    assert run.rc == 0, run.output
+    got = records(run)
+    assert dict((name, r['status']) for name, r in got.items()) == \
+        {'unsynced': 'refused', 'compliant': 'compliant', 'manual': 'changed', 'repair': 'changed'}
+    assert got['manual']['before'] == {'switch_mode': 'manual', 'selected_clock': 'clk1'}
+    assert got['manual']['after'] == {'switch_mode': 'auto', 'selected_clock': 'clk1'}
+    assert got['manual']['failover_ready'] is True and got['manual']['changed'] is True
+    # Without the failover requirement the change is made, and the record says redundancy is still missing.
+    assert got['repair']['failover_ready'] is False and got['repair']['alarms'] == ['clk2 not synchronized']
+    assert [len(posts(sim, i)) - setup_posts[i] for i in range(4)] == [0, 0, 1, 1]
+    assert [effective(sim, i) for i in range(4)] == [('manual', 'clk1'), ('auto', 'clk1'), ('auto', 'clk1'),
+                                                     ('auto', 'clk1')]
+    # Every change was read back by the role itself after the module's own verification.
+    verified = set(r['host'] for r in run.results
+                   if r['task'].endswith('Post-verify | read the card back') and r['status'] == 'ok')
+    assert verified == {'manual_rsc', 'repair_rsc'}
+    assert set(failures(run)) == {'unsynced'}
