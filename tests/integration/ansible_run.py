@@ -21,9 +21,9 @@ class Run:
         self.stderr = completed.stderr
         self.results = results
 
-    def result(self, task):
+    def result(self, task, host=None):
         """The result of the one task with this name (fails the test when there is not exactly one)."""
-        found = [entry for entry in self.results if entry['task'] == task]
+        found = [entry for entry in self.results if entry['task'] == task and host in (None, entry['host'])]
         assert len(found) == 1, 'expected one result for %r, got %d:\n%s\n%s' % (task, len(found), self.stdout, self.stderr)
         result = dict(found[0]['result'])
         result['failed'] = found[0]['status'] == 'failed'  # ansible-core 2.19+ keeps it out of the result
@@ -70,7 +70,8 @@ def run_playbook(tmp_path, playbook, *args, env=None, inventory='localhost,'):
 
 def play(*tasks, module_defaults=None, **extra):
     """A one-play playbook against localhost."""
-    entry = {'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': list(tasks),
+    entry = {'name': 'test', 'hosts': extra.pop('hosts', 'localhost'), 'gather_facts': False, 'connection': 'local',
+             'tasks': list(tasks),
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}}
     if module_defaults:
         entry['module_defaults'] = {'group/meinberg.lantime.lantime': module_defaults}

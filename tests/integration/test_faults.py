@@ -7,7 +7,10 @@ Never a success that was not read back. The expected outcomes below are also the
 test_the_docs_table_matches keeps the two the same.
 """
 
+import base64
+import json
 import re
+import urllib.request
 
 import pytest
 
@@ -79,63 +82,80 @@ PATHS = {'status read': STATUS, 'slot read': SLOT, 'token': TOKEN, 'write': WRIT
 METHODS = {'status read': 'GET', 'slot read': 'GET', 'token': 'PUT', 'write': 'POST'}
 
 
-def token_for(sim):
-    import base64
-    import json
-    import urllib.request
-    request = urllib.request.Request(sim.url() + TOKEN, method='PUT', headers={
+def token_for(sim, device=0):
+    request = urllib.request.Request(sim.url(device) + TOKEN, method='PUT', headers={
         'Authorization': 'Basic ' + base64.b64encode(b'admin:Adm1n-Secret').decode()})
     with urllib.request.urlopen(request, timeout=10) as reply:  # nosec - loopback simulator
         return json.loads(reply.read())['token']
 
 
-@pytest.mark.parametrize('kind, fault', sorted(OUTCOMES), ids=['%s / %s' % key for key in sorted(OUTCOMES)])
-def test_fault(tmp_path, sim, kind, fault):
+def check(kind, fault, out, requests, seen):
+    """The outcome rules; raises AssertionError when the case broke one."""
     expected = OUTCOMES[(kind, fault)]
-    spec = FAULTS[fault]
-    changing = kind in ('slot read', 'write')
-    # Token cases run with a bearer token plus the credentials to renew it; for the token kind the device has
-    # already forgotten the token, so the first request needs a new one.
-    uses_token = kind == 'token' or fault == 'token expired mid-run'
-    options = admin(sim, token=token_for(sim)) if uses_token else admin(sim)
-    options.update(timeout=2)
-    if kind == 'token':
-        sim.expire_tokens()
-    sim.inject(method=METHODS[kind], path=PATHS[kind], count=1, **spec)
-
-    module = 'meinberg.lantime.rsc' if changing else 'meinberg.lantime.rsc_info'
-    if changing:
-        options.update(selected_clock='clk2', wait_timeout=4)
-    run = run_playbook(tmp_path, play(task('act', module, ignore_errors=True, **options)))
-    out = run.result('act')
-    hit = [r for r in sim.stats()['requests'] if r['path'] == PATHS[kind]]
-    assert hit, 'the fault was never reached: %s' % sim.stats()['requests']
-    seen = sim.state()['rsc']['effective']
-
+    hit = [r for r in requests if r['path'] == PATHS[kind]]
+    warnings = ' '.join(out.get('warnings') or [])
+    assert hit, 'the fault was never reached: %s' % requests
     if expected == 'failed':
         assert out['failed'] is True, out
         assert out['msg'].startswith('127.0.0.1:'), out['msg']  # names the host
-        assert 'Adm1n-Secret' not in run.output
         if kind == 'write':
             assert out['changed'] is False and seen['selected-clock'] == 'clk1'
             assert len([r for r in hit if r['method'] == 'POST']) == 1  # a write is never repeated
         return
     assert out['failed'] is False, out.get('msg')
-    if changing:
+    if kind in ('slot read', 'write'):
         # Success is only ever reported for a state read back from the card.
         assert out['changed'] is True and out['rsc']['selected_clock'] == 'clk2' and seen['selected-clock'] == 'clk2'
         assert out['api_calls'][-1]['path'] == SLOT and out['api_calls'][-1]['status'] == 200
     else:
         assert out['rsc']['selected_clock'] == 'clk1'
     if expected == 'read back':
-        assert 'the write got no proper reply' in run.output and 'the card shows the asked state' in run.output
+        assert 'the write got no proper reply' in warnings and 'the card shows the asked state' in warnings
         assert len([r for r in hit if r['method'] == 'POST']) == 1
     elif expected == 'renewed':
         assert [c['path'] for c in out['api_calls']].count(TOKEN) == 1
     elif expected == 'retried':
-        assert len(hit) >= 2 and 'retrying' in run.output
+        assert len(hit) >= 2 and 'retrying' in warnings
     elif expected == 'polled on':
         assert [c['path'] for c in out['api_calls']].count(SLOT) >= 2
+
+
+@pytest.mark.parametrize('kind', sorted(PATHS))
+def test_faults_on(tmp_path, simulator_factory, kind):
+    """Each fault on its own simulated chassis, all of them in one ansible-playbook run."""
+    faults = sorted(fault for (each, fault) in OUTCOMES if each == kind)
+    sim = simulator_factory('--no-tls', '--devices', str(len(faults)), '--settle-ms', '200',
+                            '--user', 'admin:Adm1n-Secret:admin')
+    hosts = {}
+    for device, fault in enumerate(faults):
+        variables = {'sim_url': sim.url(device)}
+        # Token cases run with a bearer token plus the credentials to renew it; for the token kind the device has
+        # already forgotten the token, so the first request needs a new one.
+        if kind == 'token' or fault == 'token expired mid-run':
+            variables['sim_token'] = token_for(sim, device)
+        if kind == 'token':
+            sim.expire_tokens(device=device)
+        sim.inject(device=device, method=METHODS[kind], path=PATHS[kind], count=1, **FAULTS[fault])
+        hosts['case%d' % device] = variables
+    inventory = tmp_path / 'cases.yml'
+    inventory.write_text(json.dumps({'all': {'hosts': hosts}}), encoding='utf-8')
+
+    options = {'host': '{{ sim_url }}', 'username': 'admin', 'password': 'Adm1n-Secret', 'timeout': 2,
+               'token': '{{ sim_token | default(omit) }}'}
+    if kind in ('slot read', 'write'):
+        act = task('act', 'meinberg.lantime.rsc', ignore_errors=True, selected_clock='clk2', wait_timeout=4, **options)
+    else:
+        act = task('act', 'meinberg.lantime.rsc_info', ignore_errors=True, **options)
+    run = run_playbook(tmp_path, play(act, hosts='all'), '--forks', str(len(faults)), inventory=str(inventory))
+    assert 'Adm1n-Secret' not in run.output
+    problems = []
+    for device, fault in enumerate(faults):
+        try:
+            check(kind, fault, run.result('act', host='case%d' % device), sim.stats(device)['requests'],
+                  sim.state(device)['rsc']['effective'])
+        except AssertionError as exc:
+            problems.append('%s / %s: %s' % (kind, fault, exc))
+    assert not problems, '\n'.join(problems)
 
 
 def test_token_expired_without_credentials_is_a_clear_failure(tmp_path, sim):
