@@ -79,6 +79,7 @@ $(COMPAT_VENV)/.installed: tests/requirements-compat.txt
 
 # Units and integration on the oldest claimed ansible-core (2.19, Python 3.11).
 compat: $(COMPAT_VENV)/.installed test-tree
+	@$(COMPAT_VENV)/bin/python tests/utils/get_pip_standin.py
 	cd $(TEST_TREE) && $(CURDIR)/$(COMPAT_VENV)/bin/ansible-test units --venv --python 3.11 --color no
 	$(COMPAT_VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration
 
