@@ -158,6 +158,9 @@ device:
     serial_number:
       description: The device's serial number.
       type: str
+    chassis_serial_number:
+      description: The chassis' own serial number.
+      type: str
     firmware:
       description: The running LTOS firmware.
       type: str
