@@ -16,7 +16,6 @@ import pytest
 
 from ansible_run import play, run_playbook, task
 from conftest import REPO_ROOT
-from test_rsc_info import admin
 
 STATUS = '/api/status/chassis0'
 SLOT = '/api/status/chassis0/slots/rsc'
