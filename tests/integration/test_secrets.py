@@ -68,3 +68,25 @@ def test_inventory_at_vvvv_with_a_failing_chassis_and_a_cache(tmp_path, simulato
     assert cache_files
     for path in cache_files:
         assert PASSWORD not in path.read_text(encoding='utf-8')
+
+
+def test_playbooks_at_vvvv_with_drift_a_refusal_and_reports(tmp_path, simulator_factory):
+    from test_playbooks import api_write, plugin_inventory, playbook, settle
+    sim = simulator_factory('--no-tls', '--devices', '2', '--settle-ms', '100', '--user', 'admin:%s:admin' % PASSWORD)
+    api_write(sim, 0, switch_mode='manual')  # drift on ims1
+    settle(sim, 0, ('manual', 'clk1'))
+    sim.set_clock('clk2', False, device=1)  # ims2 cannot be changed safely
+    api_write(sim, 1, switch_mode='manual')
+    settle(sim, 1, ('manual', 'clk1'))
+    inventory = plugin_inventory(tmp_path, sim, ['ims1', 'ims2'])
+    reports = tmp_path / 'reports'
+    drift = playbook(tmp_path, 'drift_check', inventory, '-vvvv', '-e', 'drift_check_report_dir=%s' % reports)
+    assert drift.rc != 0 and (reports / 'drift-check.json').exists()
+    assert_clean(drift, PASSWORD, files=sorted(reports.iterdir()))
+    facts_json = tmp_path / 'facts.json'
+    facts = playbook(tmp_path, 'rsc_facts', inventory, '-vvvv', '-e', 'rsc_facts_json=%s' % facts_json)
+    assert_clean(facts, PASSWORD, files=[facts_json])
+    rollout = playbook(tmp_path, 'fleet_rollout', inventory, '-vvvv', '--diff', '-e', '{"rollout_batches": [2]}')
+    assert rollout.rc != 0  # ims2 is refused: clk2 is not synchronized
+    assert 'clk2 is not synchronized' in rollout.output
+    assert_clean(rollout, PASSWORD)
