@@ -13,23 +13,19 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 
 
 def read_rsc(client, slot=None):
-    """One chassis read; returns (rsc facts, device facts)."""
+    """One chassis read; returns (rsc facts, device facts, {clock id: clock slot object}).
+
+    The clock slots are kept for the polls after a write, which read the RSC slot alone.
+    """
     document = client.get(api_map.CHASSIS_STATUS_PATH)
     chassis = facts.chassis_of(document)
     rsc_slot, clock_slots = facts.find_rsc(chassis[api_map.SLOTS_KEY], slot)
-    return facts.rsc_facts(rsc_slot, clock_slots), facts.device_facts(document)
+    return facts.rsc_facts(rsc_slot, clock_slots), facts.device_facts(document), clock_slots
 
 
-def read_rsc_slot(client, slot_id, clock_slots_facts):
-    """The light poll read after a write: the RSC slot alone, merged with what the first read knew of the clocks."""
-    slot = facts.slot_of(client.get(api_map.slot_status_path(slot_id)))
-    rsc = facts.rsc_facts(slot)
-    for clock_id, known in clock_slots_facts.items():
-        rsc['clocks'][clock_id]['fitted'] = known['fitted']
-        rsc['clocks'][clock_id]['model'] = known['model']
-    rsc['alarms'] = facts.rsc_alarms(rsc)
-    rsc['failover_ready'] = facts.failover_ready(rsc)
-    return rsc
+def read_rsc_slot(client, slot_id, clock_slots):
+    """The light poll read after a write: the RSC slot alone, with the clock slots the first read found."""
+    return facts.rsc_facts(facts.slot_of(client.get(api_map.slot_status_path(slot_id))), clock_slots)
 
 
 def managed(rsc):

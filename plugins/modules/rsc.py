@@ -175,7 +175,7 @@ def main():
     asked = dict(switch_mode=params['switch_mode'], selected_clock=params['selected_clock'])
 
     def body():
-        current, device = logic.read_rsc(module.client, params['slot'])
+        current, device, clocks = logic.read_rsc(module.client, params['slot'])
         slot_id = current['slot_id']
         where = '%s, slot %s' % (module.host, slot_id)
         before = logic.managed(current)
@@ -193,7 +193,6 @@ def main():
         if module.module.check_mode:
             module.exit(changed=True, rsc=current, written=written, **result)
 
-        clocks = dict((k, {'fitted': v['fitted'], 'model': v['model']}) for k, v in current['clocks'].items())
         lost_reply = None
         try:
             module.client.post(api_map.rsc_config_path(slot_id), written)

@@ -185,7 +185,7 @@ def main():
     module = LantimeModule(dict(slot=dict(type='str')))
 
     def body():
-        rsc, device = read_rsc(module.client, module.params['slot'])
+        rsc, device = read_rsc(module.client, module.params['slot'])[:2]
         module.exit(changed=False, rsc=rsc, device=device)
 
     module.run(body)
