@@ -11,6 +11,7 @@ Fixtures:
 * ``sim`` -- the module-wide simulator after ``POST /_sim/reset``.
 """
 
+import base64
 import json
 import shutil
 import signal
@@ -168,6 +169,14 @@ class SimulatorProcess:
 
     def stats(self, device=0):
         return self.control("GET", "stats", None, device)
+
+    def token(self, name="admin", device=0):
+        """A bearer token for a configured user, from the device's PUT /api/get-token."""
+        user, password = self.auth(name)
+        basic = base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+        request = urllib.request.Request(self.url(device) + "/api/get-token", method="PUT", headers={"Authorization": "Basic " + basic})
+        with self._opener.open(request, timeout=30) as reply:
+            return json.loads(reply.read())["token"]
 
     def expire_tokens(self, device=0):
         return self.control("POST", "tokens/expire", None, device)

@@ -7,10 +7,8 @@ Never a success that was not read back. The expected outcomes below are also the
 test_the_docs_table_matches keeps the two the same.
 """
 
-import base64
 import json
 import re
-import urllib.request
 
 import pytest
 
@@ -81,13 +79,6 @@ PATHS = {'status read': STATUS, 'slot read': SLOT, 'token': TOKEN, 'write': WRIT
 METHODS = {'status read': 'GET', 'slot read': 'GET', 'token': 'PUT', 'write': 'POST'}
 
 
-def token_for(sim, device=0):
-    request = urllib.request.Request(sim.url(device) + TOKEN, method='PUT', headers={
-        'Authorization': 'Basic ' + base64.b64encode(b'admin:Adm1n-Secret').decode()})
-    with urllib.request.urlopen(request, timeout=10) as reply:  # nosec - loopback simulator
-        return json.loads(reply.read())['token']
-
-
 def check(kind, fault, out, requests, seen):
     """The outcome rules; raises AssertionError when the case broke one."""
     expected = OUTCOMES[(kind, fault)]
@@ -131,7 +122,7 @@ def test_faults_on(tmp_path, simulator_factory, kind):
         # Token cases run with a bearer token plus the credentials to renew it; for the token kind the device has
         # already forgotten the token, so the first request needs a new one.
         if kind == 'token' or fault == 'token expired mid-run':
-            variables['sim_token'] = token_for(sim, device)
+            variables['sim_token'] = sim.token(device=device)
         if kind == 'token':
             sim.expire_tokens(device=device)
         sim.inject(device=device, method=METHODS[kind], path=PATHS[kind], count=1, **FAULTS[fault])
@@ -158,7 +149,7 @@ def test_faults_on(tmp_path, simulator_factory, kind):
 
 
 def test_token_expired_without_credentials_is_a_clear_failure(tmp_path, sim):
-    token = token_for(sim)
+    token = sim.token()
     sim.expire_tokens()
     run = run_playbook(tmp_path, play(task('read', 'meinberg.lantime.rsc_info', ignore_errors=True, host=sim.url(),
                                            token=token)))

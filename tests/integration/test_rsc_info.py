@@ -117,23 +117,13 @@ def test_slot_holding_another_card(tmp_path, sim):
 
 
 def test_read_only_user_and_token_auth(tmp_path, sim):
-    token = sim_token(sim, 'viewer', 'V1ew-Secret')
+    token = sim.token('viewer')
     run = run_playbook(tmp_path, play(
         task('viewer', 'meinberg.lantime.rsc_info', host=sim.url(), username='viewer', password='V1ew-Secret'),
         task('token', 'meinberg.lantime.rsc_info', host=sim.url(), token=token)))
     assert run.rc == 0, run.output
     assert run.result('token')['rsc']['switch_mode'] == 'auto'
     assert token not in run.output
-
-
-def sim_token(sim, user, password):
-    import base64
-    import json
-    import urllib.request
-    request = urllib.request.Request(sim.url() + '/api/get-token', method='PUT', headers={
-        'Authorization': 'Basic ' + base64.b64encode(('%s:%s' % (user, password)).encode()).decode()})
-    with urllib.request.urlopen(request, timeout=10) as reply:  # nosec - loopback simulator
-        return json.loads(reply.read())['token']
 
 
 def test_connection_from_environment_and_module_defaults(tmp_path, sim):

@@ -6,7 +6,6 @@
 import re
 
 from ansible_run import play, run_playbook, task
-from test_faults import token_for
 
 PASSWORD = 'Adm1n-Secret'
 TOKEN_SHAPE = re.compile(r'\b[0-9A-F]{64}\b')
@@ -21,7 +20,7 @@ def assert_clean(run, *secrets, files=()):
 
 
 def test_modules_at_vvvv_with_failures_diffs_and_token_renewal(tmp_path, sim):
-    token = token_for(sim)
+    token = sim.token()
     sim.expire_tokens()  # the first request is refused, the module renews the token with the credentials
     connection = {'host': sim.url(), 'username': 'admin', 'password': PASSWORD, 'token': token}
     wrong_password = {'host': sim.url(), 'username': 'admin', 'password': 'Wr0ng-' + PASSWORD}
@@ -57,7 +56,7 @@ def test_inventory_at_vvvv_with_a_failing_chassis_and_a_cache(tmp_path, simulato
               'cache_plugin': 'ansible.builtin.jsonfile', 'cache_connection': str(cache_dir)}
     first = ansible_inventory(tmp_path, config, '--list', '-vvvv')
     second = ansible_inventory(tmp_path, config, '--list', '-vvvv')
-    token = token_for(sim)
+    token = sim.token()
     with_token = ansible_inventory(tmp_path, dict(config, username=None, password=None, cache=False), '--graph',
                                    '-vvvv', env={'LANTIME_TOKEN': token})
     for run in (first, second, with_token):
