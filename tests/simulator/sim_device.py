@@ -36,6 +36,9 @@ class Device:
         self.options = options
         self.lock = threading.RLock()
         self._chassis_text = chassis_text
+        # Counts resets: a request that arrived before a reset belongs to the old device and must
+        # neither show in the new stats nor be answered (a restarted device drops it too).
+        self.generation = 0
         self.reset()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -43,6 +46,7 @@ class Device:
     def reset(self):
         """Back to the state the device started with (model, faults, stats, tokens, settings)."""
         with self.lock:
+            self.generation += 1
             chassis = Chassis.from_text(self._chassis_text)
             derive_identity(chassis.status, self.index)
             self.status = chassis.status
@@ -283,10 +287,14 @@ class Device:
                 return dict(fault)
             return None
 
-    def record(self, method, path, status):
+    def record(self, method, path, status, generation):
+        """Log a request received in ``generation``; False (nothing logged) when a reset came since."""
         with self.lock:
+            if generation != self.generation:
+                return False
             self.requests.append({"method": method, "path": path, "status": status})
             self.counts["%s %s" % (method, path)] += 1
+            return True
 
     def stats(self):
         with self.lock:

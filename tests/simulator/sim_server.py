@@ -56,10 +56,11 @@ class DeviceRequestHandler(http.server.BaseHTTPRequestHandler):
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             self._send(self._guarded(handle_control, self.device, method, path, body, self.client_address[0]))
             return
+        generation = self.device.generation
         fault = self.device.take_fault(method, path)
         kind = fault["kind"] if fault else None
         if kind == "drop":
-            self.device.record(method, path, 0)
+            self.device.record(method, path, 0, generation)
             self.close_connection = True
             return
         if kind == "delay":
@@ -71,8 +72,11 @@ class DeviceRequestHandler(http.server.BaseHTTPRequestHandler):
         latency = self.device.settings["latency-ms"]
         if latency:
             time.sleep(latency / 1000.0)
-        # logged before the reply goes out, so a client that reads /_sim/stats next sees it
-        self.device.record(method, path, response.status)
+        # logged before the reply goes out, so a client that reads /_sim/stats next sees it; a request
+        # still being served (a delay fault, latency) when the device was reset is dropped unlogged
+        if not self.device.record(method, path, response.status, generation):
+            self.close_connection = True
+            return
         self._send(response, kind)
 
     def _guarded(self, function, *args):
