@@ -1,39 +1,74 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+#
 # meinberg.lantime: `make demo` and `make test` set up everything they need on a fresh machine.
-# Each part is a target of its own: venv, sanity, units, integration, lint, build, changelog, compat, bench.
+# Each check is a target of its own; `make test` runs them all on the newest ansible-core and
+# `make matrix` runs sanity, units and integration on the older ones (CI runs both).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# ansible-core 2.21 needs Python 3.12 or later; these machines keep it under pyenv.
-PYTHON ?= $(shell for v in 3.13 3.12; do \
-	p=$$(ls -d $$HOME/.pyenv/versions/$$v.*/bin/python3 2>/dev/null | sort -V | tail -n 1); \
-	[ -n "$$p" ] && { echo "$$p"; exit; }; command -v python$$v && exit; done)
-# The oldest ansible-core claimed in meta/runtime.yml (2.19) runs on Python 3.11.
-COMPAT_PYTHON ?= $(shell p=$$(ls -d $$HOME/.pyenv/versions/3.11.*/bin/python3 2>/dev/null | sort -V | tail -n 1); \
-	[ -n "$$p" ] && echo "$$p" || command -v python3.11)
+# The newest Python of a minor version: pyenv's first (these machines keep them there), then PATH.
+find_python = $(shell p=$$(ls -d $$HOME/.pyenv/versions/$(1).*/bin/python3 2>/dev/null | sort -V | tail -n 1); \
+	[ -n "$$p" ] && echo "$$p" || command -v python$(1))
+
+# ansible-core 2.21 needs Python 3.12 or later.
+PYTHON ?= $(or $(call find_python,3.13),$(call find_python,3.12))
+PYTHON_2.20 ?= $(or $(call find_python,3.12),$(call find_python,3.13))
+PYTHON_2.19 ?= $(call find_python,3.11)
 
 VENV := .venv
-COMPAT_VENV := .venv-compat
 BIN := $(CURDIR)/$(VENV)/bin
+TOOLS_BIN := $(CURDIR)/.venv-tools/bin
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := build/meinberg-lantime-$(VERSION).tar.gz
 COLLECTION_LINK := .collections/ansible_collections/meinberg/lantime
 # ansible-test insists on running inside .../ansible_collections/<namespace>/<name>.
 TEST_TREE := build/ansible-test/ansible_collections/meinberg/lantime
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup venv links test-tree sanity units integration lint build changelog test demo compat bench clean
+# Everything `make test` runs, in order; each is a target of its own.
+CHECKS := sanity units integration events lint build tarball-lint importer docs-lint reuse changelog docs
+# The older ansible-core versions CI also runs (the newest is in CHECKS).
+MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19
+
+.PHONY: help setup venv tools links test-tree test matrix demo bench clean \
+	sanity units integration events lint build tarball-lint importer docs-lint reuse changelog docs \
+	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 compat
 
 help:
-	@echo "make demo   - set up, start the device simulator, run the demo playbooks against it"
-	@echo "make test   - set up and run every check (sanity, units, integration, lint, build, changelog)"
-	@echo "parts: venv sanity units integration lint build changelog compat bench clean"
+	@echo "make demo    - set up, start the device simulator, run the demo playbooks against it"
+	@echo "make test    - set up and run every check: $(CHECKS)"
+	@echo "make matrix  - sanity and units on ansible-core 2.20 and 2.19, integration on 2.19"
+	@echo "parts: $(CHECKS) $(MATRIX) bench clean"
+
+# --- virtual environments, each from pinned requirements ------------------------------------------
+
+# $(1) venv dir, $(2) python, $(3) requirements file, $(4) what needs it
+define make_venv
+	@test -n "$(2)" || { echo "$(4): Python not found; set the PYTHON variables at the top of the Makefile"; exit 1; }
+	@test -x $(1)/bin/python || $(2) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check -r $(3)
+	@touch $(1)/.installed
+endef
 
 $(VENV)/.installed: tests/requirements.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 or later is needed for ansible-core 2.21; set PYTHON=/path/to/python3.12+"; exit 1; }
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
-	@touch $@
+	$(call make_venv,$(VENV),$(PYTHON),$<,ansible-core 2.21 needs Python 3.12 or later)
+
+.venv-2.20/.installed: tests/requirements-2.20.txt
+	$(call make_venv,.venv-2.20,$(PYTHON_2.20),$<,ansible-core 2.20 needs Python 3.12 or later)
+
+.venv-2.19/.installed: tests/requirements-2.19.txt
+	$(call make_venv,.venv-2.19,$(PYTHON_2.19),$<,ansible-core 2.19 is tested on Python 3.11)
+
+.venv-eda/.installed: tests/requirements-eda.txt
+	$(call make_venv,.venv-eda,$(PYTHON),$<,ansible-rulebook needs Python 3.12 or later)
+
+.venv-tools/.installed: tests/requirements-tools.txt
+	$(call make_venv,.venv-tools,$(PYTHON),$<,the gate tools need Python 3.12 or later)
 
 venv: $(VENV)/.installed
+tools: .venv-tools/.installed
 
 # A link tree that ansible.cfg's collections_path points at, so ansible-doc, ansible-playbook and
 # ansible-inventory find meinberg.lantime.* from the repo root with no extra environment.
@@ -45,43 +80,82 @@ setup: venv links
 	@$(VENV)/bin/python tests/utils/get_pip_standin.py
 
 # A copy of the files git tracks (and new ones it does not ignore), where ansible-test wants them.
-test-tree: setup
+test-tree: links
 	@rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
 	@git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} $(TEST_TREE)/ 2>/dev/null; true
 	@cd $(TEST_TREE) && git init -q && git add -A
 
-sanity: test-tree
-	cd $(TEST_TREE) && $(BIN)/ansible-test sanity --venv --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+# --- ansible-test and pytest, per ansible-core version ----------------------------------------------
 
-units: test-tree
-	cd $(TEST_TREE) && $(BIN)/ansible-test units --venv --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+# $(1) venv dir; runs ansible-test $(2) with that venv's Python
+define ansible_test
+	@$(1)/bin/python tests/utils/get_pip_standin.py
+	cd $(TEST_TREE) && $(CURDIR)/$(1)/bin/ansible-test $(2) --venv --color no \
+		--python $$($(CURDIR)/$(1)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endef
 
+sanity: setup test-tree
+	$(call ansible_test,$(VENV),sanity)
+units: setup test-tree
+	$(call ansible_test,$(VENV),units)
 integration: setup
-	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
+
+sanity-2.20: .venv-2.20/.installed test-tree
+	$(call ansible_test,.venv-2.20,sanity)
+units-2.20: .venv-2.20/.installed test-tree
+	$(call ansible_test,.venv-2.20,units)
+sanity-2.19: .venv-2.19/.installed test-tree
+	$(call ansible_test,.venv-2.19,sanity)
+units-2.19: .venv-2.19/.installed test-tree
+	$(call ansible_test,.venv-2.19,units)
+integration-2.19: .venv-2.19/.installed links
+	.venv-2.19/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
+
+# The Event-Driven Ansible source through the real ansible-rulebook (it needs a Java 17 runtime,
+# which tests/utils/java_home.sh finds or installs).
+events: setup .venv-eda/.installed
+	tests/utils/run_events_tests.sh $(CURDIR)/.venv-eda
+
+matrix:
+	@tests/utils/run_checks.sh $(MATRIX)
+# The name earlier releases used for the 2.19 runs.
+compat: units-2.19 integration-2.19
+
+# --- lint, build and the gates Galaxy and the docsite run --------------------------------------------
 
 lint: setup
 	$(BIN)/ansible-lint --profile production
 
+# Leaves $(TARBALL), installs it outside the repo and checks what it holds.
 build: setup
-	$(BIN)/python tests/utils/check_build.py
+	$(BIN)/python tests/utils/check_build.py $(TARBALL)
+
+# ansible-lint production on the tarball's contents, without the repo's .ansible-lint (as Galaxy does).
+tarball-lint: tools build
+	tests/utils/lint_tarball.sh $(TOOLS_BIN) $(TARBALL)
+
+# galaxy-importer on the built tarball; any warning fails.
+importer: tools build
+	$(TOOLS_BIN)/python tests/utils/check_importer.py $(TARBALL)
+
+docs-lint: tools links
+	cd $(COLLECTION_LINK) && $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+reuse: tools
+	$(TOOLS_BIN)/reuse lint
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint
 
+# The antsibull HTML docsite, offline, warnings as errors: build/docsite/build/html/index.html.
+docs: tools links
+	tests/utils/build_docs.sh $(TOOLS_BIN) build/docsite
+
+# --- the two README commands ---------------------------------------------------------------------
+
 test: setup
-	@tests/utils/run_checks.sh sanity units integration lint build changelog
-
-$(COMPAT_VENV)/.installed: tests/requirements-compat.txt
-	@test -n "$(COMPAT_PYTHON)" || { echo "Python 3.11 not found; set COMPAT_PYTHON"; exit 1; }
-	@test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-compat.txt
-	@touch $@
-
-# Units and integration on the oldest claimed ansible-core (2.19, Python 3.11).
-compat: $(COMPAT_VENV)/.installed test-tree
-	@$(COMPAT_VENV)/bin/python tests/utils/get_pip_standin.py
-	cd $(TEST_TREE) && $(CURDIR)/$(COMPAT_VENV)/bin/ansible-test units --venv --python 3.11 --color no
-	$(COMPAT_VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration
+	@tests/utils/run_checks.sh $(CHECKS)
 
 demo: setup
 	$(BIN)/python tests/utils/demo.py
