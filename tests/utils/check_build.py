@@ -1,7 +1,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Build the collection tarball, install it, and check it holds only what a user needs."""
+"""Build the collection tarball, install it, and check it holds only what a user needs.
+
+Usage: check_build.py build/meinberg-lantime-X.Y.Z.tar.gz
+
+Builds into the tarball's directory (ansible-galaxy collection build --output-path DIR --force), leaves the
+tarball there, installs it outside the repo, and prints the tarball's path last.
+"""
 
 import glob
 import os
@@ -14,11 +20,15 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.dirname(sys.executable)
 
 # Top-level entries a user needs; anything else in the tarball is junk. tests/simulator ships on purpose:
-# users run their own playbook CI against it.
-ALLOWED_TOP = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'galaxy.yml', 'meta', 'plugins',
-               'roles', 'playbooks', 'docs', 'changelogs', 'tests', 'CHANGELOG.rst'}
+# users run their own playbook CI against it. extensions/ holds the Event-Driven Ansible content.
+# LICENSES/ and REUSE.toml ship so the tarball itself is REUSE-compliant.
+ALLOWED_TOP = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'LICENSES', 'REUSE.toml', 'galaxy.yml', 'meta',
+               'plugins', 'roles', 'playbooks', 'extensions', 'docs', 'changelogs', 'tests', 'CHANGELOG.md', 'CHANGELOG.rst'}
+NEEDED = ('meta/runtime.yml', 'LICENSE', 'LICENSES/GPL-3.0-or-later.txt', 'README.md', 'CHANGELOG.md', 'CHANGELOG.rst',
+          'changelogs/changelog.yaml')
 JUNK_MARKERS = ('__pycache__', '.pyc', '.venv', '.collections', 'tests/output', '.tar.gz', '.git/', '.pytest_cache',
-                'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'build/')
+                'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'tests/events', 'tests/hostile', 'build/',
+                '.plugin-cache.yaml')
 
 
 def run(*cmd, cwd=None, env=None):
@@ -30,18 +40,31 @@ def run(*cmd, cwd=None, env=None):
 
 
 def main():
+    if len(sys.argv) != 2 or not sys.argv[1].endswith('.tar.gz'):
+        sys.stderr.write('usage: %s build/meinberg-lantime-X.Y.Z.tar.gz\n' % sys.argv[0])
+        return 2
+    wanted = os.path.abspath(sys.argv[1])
+    output_dir = os.path.dirname(wanted)
+    os.makedirs(output_dir, exist_ok=True)
+    if os.path.exists(wanted):
+        os.remove(wanted)  # so a stale tarball never passes for a fresh one
     with tempfile.TemporaryDirectory() as tmp:
         # Outside the repo, so the repo's ansible.cfg (which points at the source tree) plays no part.
         install_dir = os.path.join(tmp, 'installed')
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=install_dir)
         env.pop('ANSIBLE_CONFIG', None)
-        run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', tmp, REPO, cwd=tmp, env=env)
-        tarball = glob.glob(os.path.join(tmp, 'meinberg-lantime-*.tar.gz'))[0]
+        built = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', output_dir, '--force',
+                    REPO, cwd=tmp, env=env)
+        if not os.path.isfile(wanted):
+            sys.stdout.write(built)
+            sys.stdout.write('build did not leave %s (is the version in galaxy.yml the one asked for?)\n' % sys.argv[1])
+            return 1
+        tarball = wanted
         with tarfile.open(tarball) as tar:
             names = tar.getnames()
         problems = ['unexpected top-level entry: %s' % name for name in names if name.split('/')[0] not in ALLOWED_TOP]
         problems += ['junk in tarball: %s' % name for name in names if any(marker in name + '/' for marker in JUNK_MARKERS)]
-        for needed in ('meta/runtime.yml', 'LICENSE', 'README.md'):
+        for needed in NEEDED:
             if needed not in names:
                 problems.append('missing from tarball: %s' % needed)
         run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', install_dir, cwd=tmp, env=env)
@@ -59,7 +82,11 @@ def main():
         sys.stdout.write(problem + '\n')
     sys.stdout.write('build: %s, %d files, %d bytes, %d modules checked with ansible-doc\n'
                      % (os.path.basename(tarball), len(names), size, len(modules)))
-    return 1 if problems else 0
+    if problems:
+        return 1
+    inside = tarball.startswith(os.getcwd() + os.sep)
+    sys.stdout.write('%s\n' % (os.path.relpath(tarball) if inside else tarball))
+    return 0
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 meinberg.lantime contributors
 # Runs each named make target, keeps going after a failure, and ends with one count line.
 set -u
 passed=0
