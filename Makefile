@@ -140,7 +140,7 @@ importer: tools build
 	$(TOOLS_BIN)/python tests/utils/check_importer.py $(TARBALL)
 
 docs-lint: tools links
-	cd $(COLLECTION_LINK) && $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(COLLECTION_LINK) && PATH=$(TOOLS_BIN):$$PATH $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 reuse: tools
 	$(TOOLS_BIN)/reuse lint

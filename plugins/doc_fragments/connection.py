@@ -56,14 +56,17 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP reply.
+      - Seconds one HTTP request may take in all, from connecting to the last byte of the reply (1 to 3600). A device
+        that answers too slowly, or never finishes its reply, fails the request after this time.
+      - Replies larger than 16 MiB (after decompression) are refused.
       - If not set, the value of the E(LANTIME_TIMEOUT) environment variable is used.
     type: int
     default: 30
   retries:
     description:
-      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply,
-        with growing pauses (a C(Retry-After) header is honoured). Writes are never repeated.
+      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply (0 to 10),
+        with growing pauses (a C(Retry-After) header is honoured up to 30 seconds). Writes are never repeated.
+      - A read therefore takes at most (1 + O(retries)) times O(timeout), plus the pauses.
       - If not set, the value of the E(LANTIME_RETRIES) environment variable is used.
     type: int
     default: 3
@@ -119,16 +122,20 @@ options:
       - name: LANTIME_USE_PROXY
   timeout:
     description:
-      - Seconds to wait for each HTTP reply.
+      - Seconds one HTTP request may take in all, from connecting to the last byte of the reply (1 to 3600).
+      - Replies larger than 16 MiB (after decompression) are refused.
+      - The default is shorter than the modules' so that a dead chassis delays an inventory run by seconds, not minutes.
     type: int
-    default: 30
+    default: 10
     env:
       - name: LANTIME_TIMEOUT
   retries:
     description:
-      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply.
+      - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply (0 to 10).
+      - A chassis that does not answer costs at most (1 + O(retries)) times O(timeout) plus a pause of 0.5 seconds
+        (about 21 seconds with the defaults); chassis are read in parallel, so other chassis do not wait for it.
     type: int
-    default: 3
+    default: 1
     env:
       - name: LANTIME_RETRIES
 requirements:

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 # --- Reading ---------------------------------------------------------------------------------------
 # FACT: the status tree and its envelope; sub-paths address list members by their object-id.
 STATUS_PATH = '/api/status'
@@ -39,6 +41,10 @@ SLOT_TYPE = 'slot-type'
 SLOT_POSITION = 'slot-position'
 MODULE = 'module'
 INFO = 'info'
+
+# ASSUMED: slot ids are short words such as clk1, rsc or io12. Only such a plain id is ever put into a
+# request path: a device-supplied "rsc/../../elsewhere" must not steer a request.
+SLOT_ID_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$')
 
 # ASSUMED: the slot types of an IMS chassis. Unknown types pass through untouched.
 RSC_SLOT_TYPE = 'rsc'
@@ -78,13 +84,25 @@ CLOCK_SYNCHRONIZED = 'synchronized'
 WRITE_METHOD = 'POST'
 
 
+def is_plain_slot_id(slot_id):
+    return isinstance(slot_id, str) and SLOT_ID_PATTERN.match(slot_id) is not None
+
+
+def _checked(slot_id):
+    if not is_plain_slot_id(slot_id):
+        raise ValueError('%r is not a plain slot id (letters, digits, "-" and "_")' % (slot_id,))
+    return slot_id
+
+
 def slot_status_path(slot_id):
     """Status sub-tree of one slot (FACT: object-id addressing)."""
+    slot_id = _checked(slot_id)
     return '%s/%s/%s' % (CHASSIS_STATUS_PATH, SLOTS_KEY, slot_id)
 
 
 def rsc_config_path(slot_id):
     """Configuration object of an RSC card (ASSUMED)."""
+    slot_id = _checked(slot_id)
     return '%s/%s/%s/%s/%s/%s' % (CONFIG_PATH, CHASSIS_KEY, SLOTS_KEY, slot_id, MODULE, RSC_KEY)
 
 

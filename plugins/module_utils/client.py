@@ -11,92 +11,248 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import json
+import math
+import os
 import re
+import socket
+import threading
 import time
 import traceback
 
+from urllib.parse import quote, quote_plus
+
 try:
     import requests
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+from ansible_collections.meinberg.lantime.plugins.module_utils import errors
 
 COLLECTION_VERSION = '0.1.0'
 MIN_API_MAJOR = 10
 RETRY_STATUSES = (429, 502, 503, 504)
+# How much of a device's own text a message quotes.
 BODY_LIMIT = 300
+# Bounds that hold whatever the device does or the options say.
 MAX_RETRY_AFTER = 30.0
+MAX_PAUSE = 8.0
+MAX_TIMEOUT = 3600
+MAX_RETRIES = 10
+MAX_REPLY_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+REDACTED = '********'
+# What redaction looks for besides the literal secrets: credentials in headers and in URLs.
+AUTH_HEADER = re.compile(r'(?i)\b((?:proxy-)?authorization\s*[:=]\s*["\']?\s*(?:basic|bearer|token)?\s*)[^\s"\',;]+')
+URL_USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@')
+VISIBLE_ASCII = re.compile(r'^[\x21-\x7e]+$')
+UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f]')
 
 
-class LantimeError(Exception):
-    """Base of every error the client raises; the message names the device and says what to do."""
+# The client's errors, importable from here as before.
+LantimeError = errors.LantimeError
+ConfigurationError = errors.ConfigurationError
+AuthenticationError = errors.AuthenticationError
+PermissionDeniedError = errors.PermissionDeniedError
+ApiDisabledError = errors.ApiDisabledError
+NotFoundError = errors.NotFoundError
+RejectedError = errors.RejectedError
+TransportError = errors.TransportError
+MalformedReplyError = errors.MalformedReplyError
 
-    def __init__(self, message, status=None):
-        super(LantimeError, self).__init__(message)
-        self.status = status
+if HAS_REQUESTS:
+    class _ReplyTooLarge(requests.exceptions.RequestException):
+        """The reply passed MAX_REPLY_BYTES (decoded)."""
 
-
-class AuthenticationError(LantimeError):
-    pass
-
-
-class PermissionDeniedError(LantimeError):
-    pass
-
-
-class ApiDisabledError(LantimeError):
-    pass
-
-
-class NotFoundError(LantimeError):
-    pass
-
-
-class RejectedError(LantimeError):
-    """The device refused the request (4xx/5xx other than the cases above)."""
-
-
-class TransportError(LantimeError):
-    """No usable answer: connection refused or dropped, TLS failure, timeout."""
-
-
-class MalformedReplyError(LantimeError):
-    pass
+    class _DeadlinePassed(requests.exceptions.RequestException):
+        """The watchdog ended the request at its deadline."""
 
 
 def base_url(host):
-    """Turn a hostname, host:port or full URL into a base URL without a trailing slash."""
-    host = (host or '').strip()
-    if not host:
+    """Turn a hostname, host:port or full URL into a base URL without a trailing slash.
+
+    The ValueError texts never repeat an address that holds user information (it may hold a password).
+    """
+    if not isinstance(host, str) or not host.strip():
         raise ValueError('host is empty: give a hostname, host:port or URL of the device')
+    host = host.strip()
+    if '@' in host:
+        # user:password@ (a password may hold "/" too); never repeated in a message
+        raise ValueError('the address holds user information ("user:password@"); give the credentials with the '
+                         'username and password (or token) options instead')
     if '://' not in host:
         host = 'https://' + host
     scheme, rest = host.split('://', 1)
+    netloc = rest.split('/', 1)[0]
     if scheme.lower() not in ('http', 'https'):
         raise ValueError('host %r has scheme %r: use https:// or http://' % (host, scheme))
-    netloc = rest.split('/', 1)[0]
-    if not netloc or ' ' in netloc or netloc.startswith(':'):
+    if not netloc or netloc.startswith(':') or UNPRINTABLE.search(host) or ' ' in netloc:
         raise ValueError('host %r is not a valid hostname, host:port or URL' % host)
     return '%s://%s' % (scheme.lower(), rest.rstrip('/'))
 
 
+def connection_problems(host=None, username=None, password=None, token=None, validate_certs=True, ca_path=None,
+                        timeout=30, retries=3):
+    """Every reason these connection settings cannot work, found before any request (empty when they are fine).
+
+    The modules and the inventory plugin both validate through here (the inventory checks each chassis address
+    apart, and passes host=None). No text repeats a secret.
+    """
+    problems = []
+    if host is not None:
+        try:
+            base_url(host)
+        except ValueError as exc:
+            problems.append('host: %s' % exc)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        problems.append('timeout: must be a number of seconds from 1 to %d, got %s' % (MAX_TIMEOUT, _short(timeout)))
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+        problems.append('retries: must be a whole number from 0 to %d, got %s' % (MAX_RETRIES, _short(retries)))
+    if token is not None and not (isinstance(token, str) and VISIBLE_ASCII.match(token)):
+        problems.append('token: must be the token text the device issued (visible ASCII characters only, no spaces)')
+    for name, value in (('username', username), ('password', password)):
+        if value is not None and (not isinstance(value, str) or UNPRINTABLE.search(value)):
+            problems.append('%s: must be text without control characters' % name)
+    if username is not None and isinstance(username, str) and ':' in username:
+        problems.append('username: must not contain ":" (HTTP Basic authentication cannot carry it)')
+    if validate_certs and ca_path and not os.path.exists(str(ca_path)):
+        problems.append('ca_path: %s does not exist; give the PEM file of the CA that signed the device '
+                        'certificate' % ca_path)
+    return problems
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + '...'
+
+
 def api_major_version(system_information):
     """The major REST API version from e.g. 'LANTIME REST API V10.21.016', or None."""
-    text = str((system_information or {}).get(api_map.API_VERSION_KEY) or '')
-    match = re.search(r'(\d+)\.\d+', text)
+    if not isinstance(system_information, dict):
+        return None
+    text = system_information.get(api_map.API_VERSION_KEY)
+    match = re.search(r'(\d+)\.\d+', text) if isinstance(text, str) else None
     return int(match.group(1)) if match else None
+
+
+def device_text(text, limit=BODY_LIMIT):
+    """A device's own text made safe to quote in a message: one line, printable, short."""
+    text = UNPRINTABLE.sub(' ', text)
+    text = ' '.join(text.split())
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+# -- a total deadline per request ----------------------------------------------------------------------------
+# A socket timeout bounds each read, not the request: a device that drips one byte a second, or sends
+# headers or a chunked body that never end, would hold a request for ever. A watchdog timer shuts the
+# request's socket down when its deadline passes, which ends any read in progress.
+_ACTIVE = threading.local()
+
+
+class _Watchdog:
+    def __init__(self, seconds):
+        self.expired = False
+        self._connections = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.001), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _ACTIVE.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        _ACTIVE.watchdog = None
+
+    def watch(self, connection):
+        with self._lock:
+            self._connections.append(connection)
+            if self.expired:
+                self._shut(connection)
+
+    def _fire(self):
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                self._shut(connection)
+
+    @staticmethod
+    def _shut(connection):
+        sock = getattr(connection, 'sock', None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except (OSError, ValueError):
+                pass
+
+
+def _watch(connection):
+    watchdog = getattr(_ACTIVE, 'watchdog', None)
+    if watchdog is not None:
+        watchdog.watch(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self):
+        _watch(self)
+        return super(_WatchedHTTPConnection, self).connect()
+
+    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
+        _watch(self)
+        return super(_WatchedHTTPConnection, self).request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self):
+        _watch(self)
+        return super(_WatchedHTTPSConnection, self).connect()
+
+    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
+        _watch(self)
+        return super(_WatchedHTTPSConnection, self).request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+if HAS_REQUESTS:
+    class _WatchedAdapter(requests.adapters.HTTPAdapter):
+        """An HTTPAdapter whose connections the request's watchdog can shut down."""
+
+        @staticmethod
+        def _use_watched_pools(manager):
+            manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+            return manager
+
+        def init_poolmanager(self, *args, **kwargs):
+            super(_WatchedAdapter, self).init_poolmanager(*args, **kwargs)
+            self._use_watched_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            return self._use_watched_pools(super(_WatchedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs))
 
 
 class LantimeClient:
     """A requests session bound to one device.
 
     Reads (GET, and the token PUT) are retried with backoff on connection errors and 429/502/503/504.
-    Writes are sent once: a write that may have reached the device is never repeated; callers re-read.
+    Writes are sent once, ever: a write that may have reached the device is never repeated; callers re-read.
+    Each request has a total deadline (timeout) and a bounded reply size, whatever the device sends.
     Each attempt is recorded in api_calls (method, path, status, elapsed_ms): no headers, no bodies.
     """
 
@@ -104,8 +260,11 @@ class LantimeClient:
                  use_proxy=True, timeout=30, retries=3, session=None, sleep=time.sleep, user_agent_extra=None):
         if not HAS_REQUESTS:
             raise LantimeError('the Python library requests is needed on the controller: pip install requests')
+        problems = connection_problems(host, username, password, token, validate_certs, ca_path, timeout, retries)
+        if problems:
+            raise ConfigurationError('invalid options: ' + '; '.join(problems))
         self.base_url = base_url(host)
-        self.host = self.base_url.split('://', 1)[1]
+        self.host = self.base_url.split('://', 1)[1].split('/', 1)[0]
         self.username = username
         self.password = password
         self.token = token
@@ -114,14 +273,28 @@ class LantimeClient:
         self.api_calls = []
         self.warnings = []
         self._sleep = sleep
-        self._secrets = [s for s in (password, token) if s]
+        self._secrets = []
+        for secret in (password, token):
+            self._add_secret(secret)
+        if username is not None:
+            credentials = ('%s:%s' % (username, password or '')).encode('utf-8')
+            self._basic = 'Basic ' + base64.b64encode(credentials).decode('ascii')
+            self._add_secret(self._basic.split(' ', 1)[1])
+        else:
+            self._basic = None
         self.session = session or requests.Session()
         self.session.trust_env = use_proxy
+        if not isinstance(self.session.get_adapter('https://'), _WatchedAdapter):
+            self.session.mount('https://', _WatchedAdapter())
+            self.session.mount('http://', _WatchedAdapter())
         # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE in the environment.
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         if not validate_certs:
             # The user chose this; one warning per request on stderr adds nothing.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        if self.base_url.startswith('http://') and (username is not None or token):
+            self.warnings.append('%s: the credentials go over plain HTTP, readable by anyone on the network; use '
+                                 'https:// unless this management network is trusted' % self.host)
         agent = 'meinberg.lantime/%s' % COLLECTION_VERSION
         if user_agent_extra:
             agent += ' ' + user_agent_extra
@@ -129,22 +302,28 @@ class LantimeClient:
         self._version_checked = False
 
     # -- public API --------------------------------------------------------------------------------
-    def get(self, path):
-        """GET a status or configuration path; return the parsed JSON document."""
-        return self._request('GET', path, retry=True)
+    def get(self, path, deadline=None):
+        """GET a status or configuration path; return the parsed JSON document.
+
+        deadline (a time.monotonic() value) bounds the whole call, retries and pauses included.
+        """
+        return self._request('GET', path, retry=True, deadline=deadline)
+
+    def write(self, path, body, method=api_map.WRITE_METHOD):
+        """Send a configuration write exactly once (never retried, never renewed); return the parsed reply."""
+        return self._request(method, path, body=body, retry=False)
 
     def post(self, path, body):
-        """Send a configuration write once; return the parsed reply."""
-        return self._request('POST', path, body=body, retry=False)
+        return self.write(path, body, method='POST')
 
     def fetch_token(self):
         """Ask the device for a bearer token with the username and password."""
         reply = self._request(api_map.TOKEN_METHOD, api_map.TOKEN_PATH, retry=True, basic=True)
         token = reply.get(api_map.TOKEN_KEY) if isinstance(reply, dict) else None
-        if not token:
-            raise MalformedReplyError('%s: the token reply holds no token' % self.host)
-        self.token = str(token)
-        self._secrets.append(self.token)
+        if not isinstance(token, str) or not VISIBLE_ASCII.match(token):
+            raise MalformedReplyError('%s: the token reply holds no usable token' % self.host)
+        self.token = token
+        self._add_secret(token)
         return self.token
 
     def check_api_version(self, document):
@@ -159,57 +338,112 @@ class LantimeClient:
                                  % (self.host, major, MIN_API_MAJOR))
 
     def redact(self, text):
+        """Text with every form of the credentials this client holds masked."""
         for secret in self._secrets:
-            text = text.replace(secret, '********')
-        return text
+            text = text.replace(secret, REDACTED)
+        text = AUTH_HEADER.sub(lambda match: match.group(1) + REDACTED, text)
+        return URL_USERINFO.sub(lambda match: match.group(1) + REDACTED + '@', text)
 
     # -- internals ---------------------------------------------------------------------------------
-    def _auth(self, basic):
-        if self.token and not basic:
-            return None, {'Authorization': 'Bearer %s' % self.token}
-        if self.username is not None:
-            return (self.username, self.password or ''), {}
-        return None, {}
+    def _add_secret(self, secret):
+        if not secret:
+            return
+        forms = set([secret, quote(secret, safe=''), quote_plus(secret), base64.b64encode(secret.encode('utf-8')).decode()])
+        # longest first, so that a secret holding another is masked whole
+        self._secrets = sorted(set(self._secrets) | forms, key=len, reverse=True)
 
-    def _request(self, method, path, body=None, retry=False, basic=False, renewed=False):
-        attempts = 1 + (max(self.retries, 0) if retry else 0)
+    def _headers(self, basic):
+        if self.token and not basic:
+            return {'Authorization': 'Bearer %s' % self.token}
+        if self._basic:
+            # Built here rather than by requests: it encodes user and password as UTF-8 (RFC 7617), where
+            # requests' Latin-1 fails on other characters.
+            return {'Authorization': self._basic}
+        return {}
+
+    def _request(self, method, path, body=None, retry=False, basic=False, renewed=False, deadline=None):
+        attempts = 1 + (self.retries if retry else 0)
         for attempt in range(attempts):
+            budget = self.timeout if deadline is None else min(self.timeout, deadline - time.monotonic())
+            if budget <= 0:
+                raise TransportError('%s: %s %s was not sent: the time allowed for it ran out' % (self.host, method, path))
             last = attempt == attempts - 1
-            auth, headers = self._auth(basic)
             started = time.monotonic()
             try:
-                response = self.session.request(method, self.base_url + path, json=body, auth=auth, headers=headers,
-                                                timeout=self.timeout, verify=self.verify, allow_redirects=False)
+                status, headers, content = self._send(method, path, body, basic, budget)
             except requests.exceptions.RequestException as exc:
                 self._record(method, path, None, started)
-                if not last and not isinstance(exc, requests.exceptions.SSLError):
-                    self._pause(attempt, None, method, path, self._describe_exception(exc))
+                if not last and not isinstance(exc, (requests.exceptions.SSLError, _ReplyTooLarge)):
+                    if self._pause(attempt, None, method, path, self._describe_exception(exc), deadline):
+                        continue
+                raise self._transport_error(method, path, exc, budget)
+            self._record(method, path, status, started)
+            if status in RETRY_STATUSES and not last:
+                if self._pause(attempt, headers.get('Retry-After'), method, path, 'HTTP %d' % status, deadline):
                     continue
-                raise self._transport_error(method, path, exc)
-            self._record(method, path, response.status_code, started)
-            if response.status_code in RETRY_STATUSES and not last:
-                self._pause(attempt, response.headers.get('Retry-After'), method, path, 'HTTP %d' % response.status_code)
-                continue
-            if response.status_code == 401 and self.token and self.username and not basic and not renewed:
-                # The token expired or was revoked: get a new one with the credentials, then try once more.
+            if status == 401 and retry and self.token and self.username and not basic and not renewed:
+                # The token expired or was revoked: get a new one with the credentials, then read once more.
+                # Only reads: a write is never sent twice.
                 self.fetch_token()
-                return self._request(method, path, body=body, retry=retry, renewed=True)
-            return self._parse(method, path, response)
+                return self._request(method, path, body=body, retry=retry, renewed=True, deadline=deadline)
+            return self._parse(method, path, status, content)
         raise AssertionError('unreachable')  # pragma: no cover
+
+    def _send(self, method, path, body, basic, budget):
+        """One attempt, bounded by budget seconds from connect to the reply's last byte."""
+        data = json.dumps(body).encode('utf-8') if body is not None else None
+        headers = self._headers(basic)
+        if data is not None:
+            headers['Content-Type'] = 'application/json'
+        with _Watchdog(budget) as watchdog:
+            try:
+                response = self.session.request(method, self.base_url + path, data=data, headers=headers,
+                                                timeout=budget, verify=self.verify, allow_redirects=False,
+                                                stream=True)
+                try:
+                    content = self._read_reply(response)
+                finally:
+                    response.close()
+            except requests.exceptions.RequestException:
+                if watchdog.expired:
+                    raise _DeadlinePassed()
+                raise
+            if watchdog.expired:
+                raise _DeadlinePassed()
+        return response.status_code, response.headers, content
+
+    @staticmethod
+    def _read_reply(response):
+        length = response.headers.get('Content-Length') or ''
+        if length.strip().isdigit() and int(length) > MAX_REPLY_BYTES:
+            raise _ReplyTooLarge()
+        chunks = []
+        size = 0
+        for chunk in response.iter_content(READ_CHUNK):
+            size += len(chunk)
+            if size > MAX_REPLY_BYTES:
+                raise _ReplyTooLarge()
+            chunks.append(chunk)
+        return b''.join(chunks)
 
     def _record(self, method, path, status, started):
         self.api_calls.append({'method': method, 'path': path, 'status': status,
                                'elapsed_ms': round((time.monotonic() - started) * 1000.0, 1)})
 
-    def _pause(self, attempt, retry_after, method, path, reason):
-        delay = min(0.5 * (2 ** attempt), 8.0)
-        if retry_after:
-            try:
-                delay = min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
-            except ValueError:
-                pass
+    def _pause(self, attempt, retry_after, method, path, reason, deadline):
+        """Sleep before the next attempt; False when the deadline leaves no time for one."""
+        delay = min(0.5 * (2 ** attempt), MAX_PAUSE)
+        try:
+            asked = float(retry_after) if retry_after else None
+        except (TypeError, ValueError):
+            asked = None  # an HTTP date or garbage: keep the backoff
+        if asked is not None and math.isfinite(asked):
+            delay = min(max(asked, 0.0), MAX_RETRY_AFTER)
+        if deadline is not None and time.monotonic() + delay >= deadline:
+            return False
         self.warnings.append('%s: %s %s answered %s; retrying in %.1f s' % (self.host, method, path, reason, delay))
         self._sleep(delay)
+        return True
 
     @staticmethod
     def _describe_exception(exc):
@@ -217,33 +451,42 @@ class LantimeClient:
             return 'no reply in time'
         return 'connection failure'
 
-    def _transport_error(self, method, path, exc):
+    def _transport_error(self, method, path, exc, budget):
+        where = '%s: %s %s failed' % (self.host, method, path)
+        if isinstance(exc, _ReplyTooLarge):
+            return TransportError('%s: the reply is larger than %d MiB, more than any LTOS status document; the device '
+                                  'or a proxy sends something else. Check the address and port.'
+                                  % (where, MAX_REPLY_BYTES // (1024 * 1024)))
+        if isinstance(exc, _DeadlinePassed):
+            return TransportError('%s: no complete reply within %s seconds (the device answered too slowly or never '
+                                  'finished its reply). Check that the device is healthy and reachable, or raise '
+                                  'timeout' % (where, _seconds(budget)))
+        detail = device_text(self.redact(str(exc)))
         if isinstance(exc, requests.exceptions.SSLError):
-            hint = ('the TLS certificate could not be verified. Give the CA that signed it with ca_path, '
-                    'or (on a trusted management network only) set validate_certs to false')
+            hint = tls_hint(str(exc))
+        elif 'got more than' in str(exc) or 'LineTooLong' in str(exc) or 'BadStatusLine' in str(exc):
+            hint = ('the reply breaks the HTTP rules (endless or oversized headers, or no HTTP status line). Check '
+                    'the address and port: they may lead to another service')
         elif isinstance(exc, requests.exceptions.Timeout):
             hint = ('no reply within %s seconds. Check that the device is up and reachable, '
-                    'or raise timeout' % self.timeout)
+                    'or raise timeout' % _seconds(budget))
         else:
-            hint = ('could not connect. Check the address and port, that HTTPS (or HTTP) is enabled on the device, '
-                    'and the proxy settings (use_proxy: false to bypass proxies from the environment)')
-        detail = self.redact(str(exc))[:BODY_LIMIT]
-        return TransportError('%s: %s %s failed: %s (%s)' % (self.host, method, path, hint, detail))
+            hint = ('could not connect or the connection broke. Check the address and port, that HTTPS (or HTTP) is '
+                    'enabled on the device, and the proxy settings (use_proxy: false to bypass proxies from the '
+                    'environment)')
+        return TransportError('%s: %s (%s)' % (where, hint, detail))
 
-    def _body_text(self, response):
-        text = response.text or ''
-        text = ' '.join(text.split())
-        return self.redact(text)[:BODY_LIMIT]
+    def _body_text(self, content):
+        return device_text(self.redact(content.decode('utf-8', 'replace')))
 
-    def _parse(self, method, path, response):
-        status = response.status_code
+    def _parse(self, method, path, status, content):
         where = '%s: %s %s' % (self.host, method, path)
         if status == 401:
             raise AuthenticationError('%s was refused (HTTP 401): the username/password or token is not valid. '
                                       'Check the credentials (a token expires: get a new one, or give username and '
                                       'password).' % where, status)
         if status == 403:
-            text = self._body_text(response)
+            text = self._body_text(content)
             if api_map.is_api_disabled(status, method, text):
                 raise ApiDisabledError('%s was refused (HTTP 403): the REST API is disabled on this device. Turn on '
                                        '"Enable REST API" in the web interface (System page, general settings).'
@@ -254,16 +497,40 @@ class LantimeClient:
         if status == 404:
             raise NotFoundError('%s: not found (HTTP 404). The device does not have this object: check the slot id, '
                                 'and that the firmware is LTOS 7.06 or later.' % where, status)
-        if status >= 300:
-            raise RejectedError('%s answered HTTP %d: %s' % (where, status, self._body_text(response) or '(no text)'),
+        if status >= 300 or status < 200:
+            raise RejectedError('%s answered HTTP %d: %s' % (where, status, self._body_text(content) or '(no text)'),
                                 status)
         try:
-            document = json.loads(response.text)
+            # NaN and Infinity are no JSON; a device that sends them means "unknown".
+            document = json.loads(content.decode('utf-8'), parse_constant=lambda name: None)
+        except RecursionError:
+            raise MalformedReplyError('%s: the reply nests JSON too deeply to be an LTOS document (HTTP %d). Check '
+                                      'the address and port.' % (where, status), status)
         except ValueError:
             raise MalformedReplyError('%s: the reply is not valid JSON (HTTP %d, %d bytes). The device or a proxy '
                                       'cut or garbled it; run again, and if it persists capture the reply with curl.'
-                                      % (where, status, len(response.content or b'')), status)
+                                      % (where, status, len(content)), status)
         if not isinstance(document, dict):
             raise MalformedReplyError('%s: the reply is JSON but not an object' % where, status)
         self.check_api_version(document)
         return document
+
+
+def _seconds(value):
+    return ('%.1f' % value).rstrip('0').rstrip('.')
+
+
+def tls_hint(text):
+    """What a TLS failure means, by its kind, and what to do about it."""
+    lowered = text.lower()
+    if any(mark in lowered for mark in ('wrong version number', 'record layer failure', 'unknown protocol',
+                                        'packet length too long', 'http request', 'record_layer_failure')):
+        return ('the port answered, but not with TLS: it may serve plain HTTP or another protocol. Check the port, '
+                'or use an http:// address if the device serves its API without TLS')
+    if 'hostname mismatch' in lowered or "doesn't match" in lowered or 'ip address mismatch' in lowered:
+        return ('the device certificate is valid but issued for another name. Connect with the name or address the '
+                'certificate was issued for')
+    if 'certificate' in lowered and ('verify failed' in lowered or 'self-signed' in lowered or 'self signed' in lowered):
+        return ('the TLS certificate could not be verified. Give the CA that signed it with ca_path (the device web '
+                'interface can export its certificate)')
+    return 'the TLS handshake failed. Check that the port serves HTTPS and that the device accepts TLS 1.2 or later'

@@ -16,10 +16,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
-
-
-class ReplyShapeError(Exception):
-    """The reply does not hold what the API contract says it should."""
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ReplyShapeError
 
 
 def clean(value):
@@ -35,13 +32,47 @@ def clean(value):
 
 
 def flag(value):
-    """A boolean from the API, or None when it is missing or unknown."""
+    """A boolean from the API, or None when it is missing, unknown or of another type."""
     value = clean(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
         return {'true': True, 'false': False}.get(value.lower())
-    return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def text(value):
+    """A cleaned string value, or None when it is missing, unknown or not text (a device must not steer types)."""
+    value = clean(value)
+    return value if isinstance(value, str) else None
+
+
+def choice(value, allowed):
+    """An enum value in lower case when it is one of allowed, else None (unknown)."""
+    value = text(value)
+    return value.lower() if value is not None and value.lower() in allowed else None
+
+
+def count(value):
+    """A whole number of 0 or more, else None."""
+    value = clean(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _identifier(slot, key):
+    """slot-id or slot-type: text, or None when absent; another type is a shape error naming the field."""
+    value = clean(slot.get(key))
+    if value is None or isinstance(value, str):
+        return value
+    raise ReplyShapeError('a slot has %s %s (%s), where the API gives text'
+                          % (key, _quote(value), type(value).__name__))
+
+
+def _quote(value):
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + '...'
 
 
 def data_of(document):
@@ -72,11 +103,11 @@ def slot_of(document):
 
 
 def slot_id(slot):
-    return clean(slot.get(m.SLOT_ID)) or clean(slot.get(m.OBJECT_ID))
+    return _identifier(slot, m.SLOT_ID) or _identifier(slot, m.OBJECT_ID)
 
 
 def slot_type(slot):
-    explicit = clean(slot.get(m.SLOT_TYPE))
+    explicit = _identifier(slot, m.SLOT_TYPE)
     if explicit:
         return explicit
     return re.sub(r'\d+$', '', slot_id(slot) or '') or None
@@ -90,10 +121,10 @@ def module_info(slot):
 
 def clock_status(slot):
     """The clock card's sync state, e.g. "synchronized", or None."""
-    module = slot.get(m.MODULE) or {}
+    module = slot.get(m.MODULE)
     sync = module.get('sync-status') if isinstance(module, dict) else None
     status = sync.get('clock-status') if isinstance(sync, dict) else None
-    return clean(status.get('clock')) if isinstance(status, dict) else None
+    return text(status.get('clock')) if isinstance(status, dict) else None
 
 
 def device_facts(document):
@@ -106,12 +137,12 @@ def device_facts(document):
     except ReplyShapeError:
         pass
     return {
-        'hostname': clean(info.get('hostname')),
-        'model': clean(info.get('model')) or clean(chassis.get('model')),
-        'serial_number': clean(info.get('serial-number')) or clean(chassis.get('serial-number')),
-        'chassis_serial_number': clean(chassis.get('serial-number')),
-        'firmware': clean(info.get('version')) or clean(chassis.get('firmware-image')),
-        'api_version': clean(info.get(m.API_VERSION_KEY)),
+        'hostname': text(info.get('hostname')),
+        'model': text(info.get('model')) or text(chassis.get('model')),
+        'serial_number': text(info.get('serial-number')) or text(chassis.get('serial-number')),
+        'chassis_serial_number': text(chassis.get('serial-number')),
+        'firmware': text(info.get('version')) or text(chassis.get('firmware-image')),
+        'api_version': text(info.get(m.API_VERSION_KEY)),
     }
 
 
@@ -121,25 +152,33 @@ def slot_facts(slot):
     facts = {
         'slot_id': slot_id(slot),
         'slot_type': slot_type(slot),
-        'slot_position': clean(slot.get(m.SLOT_POSITION)),
+        'slot_position': text(slot.get(m.SLOT_POSITION)),
         'fitted': info is not None,
-        'model': clean(info.get('model')) if info else None,
-        'serial_number': clean(info.get('serial-number')) if info else None,
-        'software_revision': clean(info.get('software-revision')) if info else None,
+        'model': text(info.get('model')) if info else None,
+        'serial_number': text(info.get('serial-number')) if info else None,
+        'software_revision': text(info.get('software-revision')) if info else None,
     }
     if facts['slot_type'] == m.CLOCK_SLOT_TYPE:
         facts['clock_status'] = clock_status(slot)
     rsc = rsc_block(slot)
     if rsc is not None:
-        facts['rsc_switch_mode'] = clean(rsc.get(m.RSC_SWITCH_MODE))
-        facts['rsc_selected_clock'] = clean(rsc.get(m.RSC_SELECTED_CLOCK))
+        facts['rsc_switch_mode'] = choice(rsc.get(m.RSC_SWITCH_MODE), m.SWITCH_MODES)
+        facts['rsc_selected_clock'] = choice(rsc.get(m.RSC_SELECTED_CLOCK), m.CLOCK_IDS)
     return facts
 
 
 def chassis_facts(document):
     """A /api/status/chassis0 reply as (device facts, [slot facts of every slot, in the device's order])."""
     chassis = chassis_of(document)
-    return device_facts(document), [slot_facts(s) for s in chassis[m.SLOTS_KEY] if isinstance(s, dict)]
+    slots = []
+    for index, slot in enumerate(chassis[m.SLOTS_KEY]):
+        if not isinstance(slot, dict):
+            raise ReplyShapeError('data.%s.%s[%d] is not an object' % (m.CHASSIS_KEY, m.SLOTS_KEY, index))
+        try:
+            slots.append(slot_facts(slot))
+        except ReplyShapeError as exc:
+            raise ReplyShapeError('data.%s.%s[%d]: %s' % (m.CHASSIS_KEY, m.SLOTS_KEY, index, exc))
+    return device_facts(document), slots
 
 
 def natural_key(text):
@@ -173,54 +212,68 @@ def rsc_facts(rsc_slot, clock_slots=None):
     """The RSC card's state, with the clocks it switches between and what weakens redundancy.
 
     clock_slots maps clk1/clk2 to their slot objects (from a chassis read) so that facts can say whether a
-    clock card is fitted and which model it is; missing ones are reported as not fitted.
+    clock card is fitted and which model it is; missing ones are reported as not fitted. A value that is
+    missing, unknown or of the wrong type is None: the facts never guess, and the rsc module refuses to
+    write while a value its safety rules need is None.
     """
     block = rsc_block(rsc_slot)
     if block is None:
         raise ReplyShapeError('slot %s holds no RSC status block (module.%s)' % (slot_id(rsc_slot), m.RSC_KEY))
     info = module_info(rsc_slot) or {}
-    panel = block.get(m.RSC_FRONT_PANEL) if isinstance(block.get(m.RSC_FRONT_PANEL), dict) else {}
+    panel = block.get(m.RSC_FRONT_PANEL)
+    panel = panel if isinstance(panel, dict) else {}
     sync = {}
-    for entry in block.get(m.RSC_CLOCKS) or []:
-        if isinstance(entry, dict) and clean(entry.get(m.OBJECT_ID)):
-            sync[clean(entry.get(m.OBJECT_ID)).lower()] = flag(entry.get(m.RSC_TIME_SYNC))
+    entries = block.get(m.RSC_CLOCKS)
+    for entry in entries if isinstance(entries, list) else []:
+        clock_id = text(entry.get(m.OBJECT_ID)) if isinstance(entry, dict) else None
+        if clock_id:
+            sync[clock_id.lower()] = flag(entry.get(m.RSC_TIME_SYNC))
     clocks = {}
     for clock_id in m.CLOCK_IDS:
         slot = (clock_slots or {}).get(clock_id)
         clock_info = module_info(slot) if slot else None
         clocks[clock_id] = {
-            'time_sync': bool(sync.get(clock_id)),
+            'time_sync': sync.get(clock_id),
             'fitted': clock_info is not None if clock_slots is not None else None,
-            'model': clean(clock_info.get('model')) if clock_info else None,
+            'model': text(clock_info.get('model')) if clock_info else None,
         }
-    count = clean(block.get(m.RSC_SWITCHOVER_COUNT))
     facts = {
         'slot_id': slot_id(rsc_slot),
-        'model': clean(info.get('model')),
-        'serial_number': clean(info.get('serial-number')),
-        'software_revision': clean(info.get('software-revision')),
-        'switch_mode': _lower(block.get(m.RSC_SWITCH_MODE)),
-        'selected_clock': _lower(block.get(m.RSC_SELECTED_CLOCK)),
+        'model': text(info.get('model')),
+        'serial_number': text(info.get('serial-number')),
+        'software_revision': text(info.get('software-revision')),
+        'switch_mode': choice(block.get(m.RSC_SWITCH_MODE), m.SWITCH_MODES),
+        'selected_clock': choice(block.get(m.RSC_SELECTED_CLOCK), m.CLOCK_IDS),
         'front_panel': {
-            'mode_switch': _lower(panel.get(m.RSC_PANEL_MODE)),
-            'clock_switch': _lower(panel.get(m.RSC_PANEL_CLOCK)),
+            'mode_switch': choice(panel.get(m.RSC_PANEL_MODE), m.SWITCH_MODES),
+            'clock_switch': choice(panel.get(m.RSC_PANEL_CLOCK), m.CLOCK_IDS),
         },
         'outputs_enabled': flag(block.get(m.RSC_OUTPUTS_ENABLED)),
         'clocks': clocks,
         'watchdog_ok': flag(block.get(m.RSC_WATCHDOG_OK)),
         'access_control_override': flag(block.get(m.RSC_ACO)),
         'time_limit_error': flag(block.get(m.RSC_TIME_LIMIT_ERROR)),
-        'switchover_count': count if isinstance(count, int) else None,
-        'last_switchover': clean(block.get(m.RSC_LAST_SWITCHOVER)),
+        'switchover_count': count(block.get(m.RSC_SWITCHOVER_COUNT)),
+        'last_switchover': text(block.get(m.RSC_LAST_SWITCHOVER)),
     }
     facts['alarms'] = rsc_alarms(facts)
     facts['failover_ready'] = failover_ready(facts)
     return facts
 
 
-def _lower(value):
-    value = clean(value)
-    return value.lower() if isinstance(value, str) else value
+def unknown_safety_state(rsc):
+    """The values the safety rules need that the card did not report usably (empty when all are known)."""
+    unknown = []
+    if rsc['switch_mode'] is None:
+        unknown.append('switch mode')
+    if rsc['selected_clock'] is None:
+        unknown.append('selected clock')
+    if rsc['front_panel']['mode_switch'] is None:
+        unknown.append('front-panel mode switch')
+    for clock_id in m.CLOCK_IDS:
+        if rsc['clocks'][clock_id]['time_sync'] is None:
+            unknown.append('%s sync state' % clock_id)
+    return unknown
 
 
 def other_clock(clock_id):
@@ -231,8 +284,8 @@ def failover_ready(rsc):
     """True when the card would fail over right now if the clock in use lost sync."""
     standby = rsc['clocks'].get(other_clock(rsc['selected_clock'])) if rsc['selected_clock'] in m.CLOCK_IDS else None
     return bool(rsc['switch_mode'] == m.MODE_AUTO
-                and rsc['front_panel']['mode_switch'] != m.MODE_MANUAL
-                and standby is not None and standby['time_sync'] and standby['fitted'] is not False
+                and rsc['front_panel']['mode_switch'] == m.MODE_AUTO
+                and standby is not None and standby['time_sync'] is True and standby['fitted'] is not False
                 and rsc['outputs_enabled'] is not False)
 
 
@@ -247,8 +300,13 @@ def rsc_alarms(rsc):
         clock = rsc['clocks'][clock_id]
         if clock['fitted'] is False:
             alarms.append('%s slot empty' % clock_id)
+        elif clock['time_sync'] is None:
+            alarms.append('%s sync state unknown' % clock_id)
         elif not clock['time_sync']:
             alarms.append('%s not synchronized' % clock_id)
+    for what in ('switch mode', 'selected clock', 'front-panel mode switch'):
+        if what in unknown_safety_state(rsc):
+            alarms.append('%s unknown (the card did not report it usably)' % what)
     if rsc['outputs_enabled'] is False:
         alarms.append('outputs disabled')
     if rsc['watchdog_ok'] is False:
@@ -263,18 +321,28 @@ def rsc_alarms(rsc):
 def find_rsc(chassis_slots, wanted=None):
     """Pick the RSC slot from a chassis slot list; raise ReplyShapeError with a helpful text when not possible.
 
-    Returns (rsc_slot, {clock id: slot}).
+    Returns (rsc_slot, {clock id: slot}). The chosen slot's id goes into request paths, so it must be a plain
+    slot id (api_map.SLOT_ID_PATTERN): a device cannot steer a request elsewhere.
     """
-    slots = [s for s in chassis_slots if isinstance(s, dict)]
+    slots = []
+    for index, slot in enumerate(chassis_slots):
+        if not isinstance(slot, dict):
+            raise ReplyShapeError('data.%s.%s[%d] is not an object' % (m.CHASSIS_KEY, m.SLOTS_KEY, index))
+        try:
+            slot_id(slot), slot_type(slot)
+        except ReplyShapeError as exc:
+            raise ReplyShapeError('data.%s.%s[%d]: %s' % (m.CHASSIS_KEY, m.SLOTS_KEY, index, exc))
+        slots.append(slot)
     clock_slots = dict((slot_id(s), s) for s in slots if slot_id(s) in m.CLOCK_IDS)
-    found = ', '.join(sorted('%s (%s)' % (slot_id(s), (module_info(s) or {}).get('model') or 'empty') for s in slots))
+    found = ', '.join(sorted('%s (%s)' % (slot_id(s), text((module_info(s) or {}).get('model')) or 'empty')
+                             for s in slots))
     if wanted:
         matches = [s for s in slots if slot_id(s) == wanted]
         if not matches:
             raise ReplyShapeError('there is no slot %r in this chassis; slots found: %s' % (wanted, found))
         slot = matches[0]
         if rsc_block(slot) is None:
-            kind = (module_info(slot) or {}).get('model') or ('empty slot' if m.MODULE not in slot else 'unknown card')
+            kind = text((module_info(slot) or {}).get('model')) or ('empty slot' if m.MODULE not in slot else 'unknown card')
             raise ReplyShapeError('slot %r holds %s (slot type %s), not an RSC card; leave slot out to find the RSC '
                                   'card automatically' % (wanted, kind, slot_type(slot)))
         return slot, clock_slots
@@ -283,5 +351,10 @@ def find_rsc(chassis_slots, wanted=None):
         raise ReplyShapeError('no RSC card in this chassis; slots found: %s' % (found or 'none'))
     if len(candidates) > 1:
         raise ReplyShapeError('this chassis has several RSC cards (%s): choose one with slot'
-                              % ', '.join(sorted(slot_id(s) for s in candidates)))
-    return candidates[0], clock_slots
+                              % ', '.join(sorted(str(slot_id(s)) for s in candidates)))
+    chosen = candidates[0]
+    if not m.is_plain_slot_id(slot_id(chosen)):
+        raise ReplyShapeError('the RSC card reports the slot id %s, which is not a plain slot id (letters, digits, '
+                              '"-" and "_"); it is not used in any request. Check the device firmware, and report '
+                              'the chassis reply if the firmware is current' % _quote(slot_id(chosen)))
+    return chosen, clock_slots

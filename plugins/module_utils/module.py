@@ -11,8 +11,9 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
-from ansible_collections.meinberg.lantime.plugins.module_utils.facts import ReplyShapeError
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ReplyShapeError
 
 # The same environment variable names as the inventory plugin's options.
 CONNECTION_ARGSPEC = dict(
@@ -32,16 +33,17 @@ CONNECTION_REQUIRED_ONE_OF = [('username', 'token')]
 
 def check_connection_params(params):
     """Reasons the connection options cannot work, found before any request (empty when they are fine)."""
-    problems = []
-    try:
-        api.base_url(params.get('host'))
-    except ValueError as exc:
-        problems.append('host: %s' % exc)
-    if params.get('timeout') is not None and params['timeout'] <= 0:
-        problems.append('timeout: must be a positive number of seconds, got %s' % params['timeout'])
-    if params.get('retries') is not None and params['retries'] < 0:
-        problems.append('retries: must be 0 or more, got %s' % params['retries'])
-    return problems
+    return api.connection_problems(
+        host=params.get('host'), username=params.get('username'), password=params.get('password'),
+        token=params.get('token'), validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
+        timeout=params.get('timeout'), retries=params.get('retries'))
+
+
+def check_slot_option(module):
+    """A given slot must be a plain slot id: it goes into request paths."""
+    slot = module.params.get('slot')
+    if slot is not None and not api_map.is_plain_slot_id(slot):
+        module.fail('invalid options: slot: give a slot id such as rsc or clk1 (letters, digits, "-" and "_")')
 
 
 def client_from_params(params, **kwargs):
@@ -88,10 +90,16 @@ class LantimeModule:
         self.module.fail_json(msg=msg, **self._result(result))
 
     def run(self, body):
-        """Call body(); turn the client's errors into a failed result that names the device."""
+        """Call body(); turn every error into a failed result that names the device and holds no secret."""
         try:
             body()
-        except api.LantimeError as exc:
-            self.fail(str(exc), status=exc.status)
         except ReplyShapeError as exc:
             self.fail('%s: %s' % (self.host, exc))
+        except api.LantimeError as exc:
+            self.fail(str(exc), status=exc.status)
+        except Exception as exc:  # pylint: disable=broad-except
+            # A reply no rule foresaw must still end in a clear failure, never in a traceback that may quote it.
+            self.fail(self.client.redact('%s: unexpected error while handling the device reply (%s: %s). If '
+                                         'this task changes settings, check the card with meinberg.lantime.rsc_info '
+                                         'before running it again, and report the error with the api_calls of this '
+                                         'result.' % (self.host, type(exc).__name__, api.device_text(str(exc)))))

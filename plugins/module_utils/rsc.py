@@ -8,24 +8,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, ReplyShapeError
+
+POLL_INTERVAL = 0.25
+# After a write the device refused with a 3xx/4xx, how long to watch whether it applied it anyway.
+REFUSED_WRITE_SETTLE = 2.0
 
 
-def read_rsc(client, slot=None):
+def read_rsc(client, slot=None, deadline=None):
     """One chassis read; returns (rsc facts, device facts, {clock id: clock slot object}).
 
     The clock slots are kept for the polls after a write, which read the RSC slot alone.
     """
-    document = client.get(api_map.CHASSIS_STATUS_PATH)
+    document = client.get(api_map.CHASSIS_STATUS_PATH, deadline=deadline)
     chassis = facts.chassis_of(document)
     rsc_slot, clock_slots = facts.find_rsc(chassis[api_map.SLOTS_KEY], slot)
     return facts.rsc_facts(rsc_slot, clock_slots), facts.device_facts(document), clock_slots
 
 
-def read_rsc_slot(client, slot_id, clock_slots):
+def read_rsc_slot(client, slot_id, clock_slots, deadline=None):
     """The light poll read after a write: the RSC slot alone, with the clock slots the first read found."""
-    return facts.rsc_facts(facts.slot_of(client.get(api_map.slot_status_path(slot_id))), clock_slots)
+    return facts.rsc_facts(facts.slot_of(client.get(api_map.slot_status_path(slot_id), deadline=deadline)),
+                           clock_slots)
 
 
 def managed(rsc):
@@ -53,6 +61,14 @@ def plan_change(current, switch_mode=None, selected_clock=None, force=False):
     if not changes:
         return changes, predicted, warnings
 
+    unknown = facts.unknown_safety_state(current)
+    if unknown and not force:
+        raise Refusal('the card did not report its %s usably, so the safety rules cannot be checked. Read the card '
+                      'with meinberg.lantime.rsc_info and check it on site; set force=true only if you have checked '
+                      'that the change is safe' % ', '.join(unknown))
+    if unknown:
+        warnings.append('the card did not report its %s usably; writing anyway because force=true'
+                        % ', '.join(unknown))
     panel = current['front_panel']
     if panel['mode_switch'] == api_map.MODE_MANUAL:
         raise Refusal('the front-panel mode switch is on Manual, so the clock switch (%s) decides and remote '
@@ -66,7 +82,7 @@ def plan_change(current, switch_mode=None, selected_clock=None, force=False):
         if clock['fitted'] is False:
             raise Refusal('the %s slot is empty: there is no clock module to switch to. Fit a clock module in %s '
                           'first' % (target, target))
-        if not clock['time_sync']:
+        if clock['time_sync'] is not True:
             if not force:
                 raise Refusal('%s is not synchronized: switching to it would feed the outputs from a free-running '
                               'clock. Wait until %s is synchronized, or set force=true if you accept that'
@@ -74,9 +90,9 @@ def plan_change(current, switch_mode=None, selected_clock=None, force=False):
             warnings.append('%s is not synchronized and force=true: the outputs follow a free-running clock%s'
                             % (target, ', and in auto mode the card switches back at once when the other clock is '
                                'synchronized' if predicted['switch_mode'] == api_map.MODE_AUTO else ''))
-    elif predicted['switch_mode'] == api_map.MODE_AUTO and clock and not clock['time_sync']:
+    elif predicted['switch_mode'] == api_map.MODE_AUTO and clock and clock['time_sync'] is False:
         other = facts.other_clock(target)
-        if current['clocks'][other]['time_sync']:
+        if current['clocks'][other]['time_sync'] is True:
             warnings.append('%s is not synchronized: in auto mode the card will switch to %s at once' % (target, other))
             predicted['selected_clock'] = other
 
@@ -98,3 +114,57 @@ def shows_text(asked):
 
 def write_body(changes):
     return api_map.rsc_write_body(switch_mode=changes.get('switch_mode'), selected_clock=changes.get('selected_clock'))
+
+
+def apply_change(client, slot_id, written, asked, before, clock_slots, wait_timeout,
+                 monotonic=time.monotonic, sleep=time.sleep):
+    """Write once, then let only read-backs decide. Returns an outcome dict, never raises a LantimeError.
+
+    Whatever the write's reply (2xx, 3xx, 4xx, 5xx, none), the card is read until it shows what was asked
+    or wait_timeout seconds have passed; every read is bounded by the same deadline. A write the device
+    refused with a 3xx/4xx is watched for REFUSED_WRITE_SETTLE seconds only (it was most likely not applied,
+    and the reads prove it). When the slot read has no slot object, the polls fall back to the chassis read.
+
+    outcome: shown (the card shows the asked state), seen (last rsc facts read, or None), changed (the truth
+    as far as the reads show it), write_error (the write's error text, or None), write_status (its HTTP status,
+    or None), write_refused (3xx/4xx), read_error (the last failed read's text).
+    """
+    deadline = monotonic() + wait_timeout
+    write_error = None
+    write_status = None
+    try:
+        client.write(api_map.rsc_config_path(slot_id), written)
+    except LantimeError as exc:
+        write_error = str(exc)
+        write_status = exc.status
+    refused = write_status is not None and 300 <= write_status < 500
+    watch_until = min(deadline, monotonic() + REFUSED_WRITE_SETTLE) if refused else deadline
+    seen = None
+    read_error = None
+    full_read = False
+    while True:
+        try:
+            if full_read:
+                seen = read_rsc(client, slot_id, deadline=deadline)[0]
+            else:
+                seen = read_rsc_slot(client, slot_id, clock_slots, deadline=deadline)
+        except ReplyShapeError as exc:
+            read_error = str(exc)
+            full_read = True  # the slot read does not serve; the chassis read holds the same card
+        except LantimeError as exc:
+            read_error = str(exc)
+        if seen is not None and shows(seen, **asked):
+            break
+        if monotonic() + POLL_INTERVAL >= watch_until:
+            break
+        sleep(POLL_INTERVAL)
+    shown = seen is not None and shows(seen, **asked)
+    if seen is None:
+        changed = True  # unknown: the write may have been applied, and nothing read says otherwise
+    elif shown:
+        changed = True
+    else:
+        # The card shows something else: a change is what the reads show, or an accepted write.
+        changed = managed(seen) != before or write_error is None
+    return {'shown': shown, 'seen': seen, 'changed': changed, 'write_error': write_error, 'write_status': write_status,
+            'write_refused': refused, 'read_error': read_error}

@@ -132,30 +132,11 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 10.1}]
 '''
 
-import time
-
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
-from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import rsc as logic
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule
+from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule, check_slot_option
 
-POLL_INTERVAL = 0.25
-
-
-def wait_for(module, slot_id, clocks, asked, deadline):
-    """Read the card until it shows what was asked or the deadline passes; return (shown, last state seen)."""
-    seen = None
-    while True:
-        try:
-            seen = logic.read_rsc_slot(module.client, slot_id, clocks)
-        except (api.TransportError, api.MalformedReplyError, api.RejectedError):
-            if time.monotonic() >= deadline:
-                raise
-        if seen is not None and logic.shows(seen, **asked):
-            return True, seen
-        if time.monotonic() >= deadline:
-            return False, seen
-        time.sleep(POLL_INTERVAL)
+MAX_WAIT = 3600
 
 
 def main():
@@ -170,8 +151,11 @@ def main():
         required_one_of=[('switch_mode', 'selected_clock')],
     )
     params = module.params
-    if params['wait_timeout'] < 0:
-        module.fail('invalid options: wait_timeout: must be 0 or more seconds, got %d' % params['wait_timeout'])
+    wait = params['wait_timeout']
+    if isinstance(wait, bool) or not 1 <= wait <= MAX_WAIT:
+        module.fail('invalid options: wait_timeout: must be a whole number of seconds from 1 to %d, got %s'
+                    % (MAX_WAIT, wait))
+    check_slot_option(module)
     asked = dict(switch_mode=params['switch_mode'], selected_clock=params['selected_clock'])
 
     def body():
@@ -193,42 +177,42 @@ def main():
         if module.module.check_mode:
             module.exit(changed=True, rsc=current, written=written, **result)
 
-        lost_reply = None
-        try:
-            module.client.post(api_map.rsc_config_path(slot_id), written)
-        except (api.TransportError, api.MalformedReplyError) as exc:
-            lost_reply = str(exc)
-        except api.RejectedError as exc:
-            if exc.status is None or exc.status < 500:
-                raise
-            lost_reply = str(exc)
-        # The write may or may not have reached the card; only what the card shows counts.
-        deadline = time.monotonic() + params['wait_timeout']
-        try:
-            shown, seen = wait_for(module, slot_id, clocks, asked, deadline)
-        except api.LantimeError as exc:
-            module.fail('%s: the write was sent%s, but the card could not be read back: %s. The change may or may '
-                        'not have been applied: check the device and run the task again.'
-                        % (where, ' (%s)' % lost_reply if lost_reply else '', exc), changed=True, **result)
+        outcome = logic.apply_change(module.client, slot_id, written, asked, before, clocks, wait)
+        seen = outcome['seen']
         if seen is not None:
             diff['after'] = logic.managed(seen)
-        if shown:
-            if lost_reply:
+        write_error = outcome['write_error']
+        if outcome['shown']:
+            if write_error:
                 module.module.warn('%s: the write got no proper reply (%s), but the card shows the asked state'
-                                   % (where, lost_reply))
+                                   % (where, write_error))
             module.exit(changed=True, rsc=seen, written=written, **result)
-        state = logic.managed(seen) if seen else 'nothing (the card could not be read)'
-        if lost_reply:
-            module.fail('%s: the write got no proper reply (%s) and within %d s the card did not show the asked '
-                        'state %s; it shows %s. The change may not have been applied: check the device and run the '
-                        'task again.' % (where, lost_reply, params['wait_timeout'], logic.shows_text(asked), state),
-                        changed=bool(seen) and logic.managed(seen) != before, rsc=seen, **result)
+        if seen is None:
+            module.fail('%s: the write was sent%s, but the card could not be read back within %d s (%s). The change '
+                        'may or may not have been applied: check the device with meinberg.lantime.rsc_info and run '
+                        'the task again.' % (where, ' (%s)' % write_error if write_error else '', wait,
+                                             outcome['read_error']),
+                        changed=True, written=written, **result)
+        state = logic.managed(seen)
+        if write_error:
+            result['status'] = outcome['write_status']
+        if outcome['write_refused'] and not outcome['changed']:
+            module.fail('%s: the device refused the write (%s); the card read back still shows %s: nothing was '
+                        'changed.' % (where, write_error, state), changed=False, rsc=seen, **result)
+        if write_error and not outcome['changed']:
+            module.fail('%s: the write got no proper reply (%s), and within %d s the card still shows %s: the change '
+                        'was not applied. Check the device and run the task again.' % (where, write_error, wait, state),
+                        changed=False, rsc=seen, **result)
+        if write_error:
+            module.fail('%s: the write got no proper reply (%s) and within %d s the card did not show the asked state '
+                        '%s; it shows %s. Part of the change was applied: check the device and run the task again.'
+                        % (where, write_error, wait, logic.shows_text(asked), state),
+                        changed=True, rsc=seen, written=written, **result)
         module.fail('%s: the device accepted the write, but within %d s the card did not show the asked state %s; it '
                     'shows %s. In auto mode the card switches back at once when the selected clock is not '
                     'synchronized and the other is; check the clocks with meinberg.lantime.rsc_info, and raise '
-                    'wait_timeout if the card is only slow.' % (where, params['wait_timeout'], logic.shows_text(asked),
-                                                                state),
-                    changed=True, rsc=seen, **result)
+                    'wait_timeout if the card is only slow.' % (where, wait, logic.shows_text(asked), state),
+                    changed=True, rsc=seen, written=written, **result)
 
     module.run(body)
 

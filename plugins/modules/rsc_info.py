@@ -177,12 +177,13 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 12.5}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule
+from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule, check_slot_option
 from ansible_collections.meinberg.lantime.plugins.module_utils.rsc import read_rsc
 
 
 def main():
     module = LantimeModule(dict(slot=dict(type='str')))
+    check_slot_option(module)
 
     def body():
         rsc, device = read_rsc(module.client, module.params['slot'])[:2]

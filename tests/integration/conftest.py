@@ -30,6 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SIMULATOR_DIR = REPO_ROOT / "tests" / "simulator"
 FIXTURES_DIR = SIMULATOR_DIR / "fixtures"
 SHARED_PAYLOADS = REPO_ROOT.parent / "shared" / "reference" / "payloads"
+# The hostile device (tests/hostile) for the tests of odd and malicious replies.
+sys.path.insert(0, str(REPO_ROOT / "tests" / "hostile"))
 
 DEFAULT_OPTIONS = ("--no-tls", "--user", "admin:Adm1n-Secret:admin", "--user", "viewer:V1ew-Secret:info", "--settle-ms", "200")
 

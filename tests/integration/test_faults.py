@@ -55,7 +55,7 @@ OUTCOMES = {
     ('slot read', 'malformed JSON'): 'polled on',
     ('slot read', 'truncated reply'): 'retried',
     ('slot read', 'token expired mid-run'): 'renewed',
-    ('slot read', 'REST API disabled'): 'failed',
+    ('slot read', 'REST API disabled'): 'polled on',
     ('token', '500'): 'failed',
     ('token', '502'): 'retried',
     ('token', '503'): 'retried',
@@ -71,7 +71,7 @@ OUTCOMES = {
     ('write', 'delay past the timeout'): 'read back',
     ('write', 'malformed JSON'): 'read back',
     ('write', 'truncated reply'): 'read back',
-    ('write', 'token expired mid-run'): 'renewed',
+    ('write', 'token expired mid-run'): 'failed',
     ('write', 'REST API disabled'): 'failed',
 }
 

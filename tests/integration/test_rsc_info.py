@@ -175,7 +175,7 @@ def test_503_retried_then_answered(tmp_path, sim):
 def test_timeout(tmp_path, sim):
     sim.inject(kind='delay', delay_ms=3000, count=1)
     out = rsc_info(tmp_path, sim, timeout=1, retries=0, **admin(sim))[1]
-    assert out['failed'] is True and 'no reply within 1 seconds' in out['msg']
+    assert out['failed'] is True and 'no complete reply within 1 seconds' in out['msg']
     assert out['api_calls'][0]['status'] is None
 
 
@@ -189,8 +189,8 @@ def test_malformed_reply(tmp_path, sim):
 @pytest.mark.parametrize('options, text', [
     ({'host': ''}, 'host: host is empty'),
     ({'host': 'ftp://x'}, "scheme 'ftp'"),
-    ({'timeout': -1}, 'timeout: must be a positive number'),
-    ({'retries': -2}, 'retries: must be 0 or more'),
+    ({'timeout': -1}, 'timeout: must be a number of seconds from 1 to 3600'),
+    ({'retries': -2}, 'retries: must be a whole number from 0 to 10'),
     ({'timeout': 'soon'}, "argument 'timeout' is of type"),
     ({'validate_certs': 'perhaps'}, "argument 'validate_certs' is of type"),
 ])

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import itertools
 import json
 import os
 import sys
@@ -37,7 +38,11 @@ def slot(slot_id, slot_type, model=None, serial='', extra=None):
     return entry
 
 
-def document(hostname='ims1.example.net', serial='CH1  ', slots=None):
+SERIALS = itertools.count(1)
+
+
+def document(hostname='ims1.example.net', serial='CH1  ', slots=None, system_serial=None):
+    """A chassis reply; each one a distinct chassis (its own system serial number) unless told otherwise."""
     slots = slots if slots is not None else [
         slot('io10', 'io', 'liu', 'IO10'),
         slot('rsc', 'rsc', 'rsc180', 'RSC1', {'rsc': {'switch-mode': 'auto', 'selected-clock': 'clk1'}}),
@@ -50,7 +55,8 @@ def document(hostname='ims1.example.net', serial='CH1  ', slots=None):
     ]
     return {
         'system-information': {'API Version': 'LANTIME REST API V16.03.004', 'version': 'fw_7.08.004',
-                               'serial-number': 'SYS1', 'hostname': hostname, 'model': 'M3000'},
+                               'serial-number': system_serial or 'SYS%d' % next(SERIALS), 'hostname': hostname,
+                               'model': 'M3000'},
         'data': {'object-id': 'status', 'chassis0': {'model': 'M3000', 'serial-number': serial, 'slots': slots}},
     }
 
@@ -227,7 +233,9 @@ def test_hosts_groups_and_variables(tmp_path, monkeypatch):
     }
     assert hostvars(inventory, 'ims1.example.net_clk1')['lantime_clock_status'] == 'synchronized'
     assert hostvars(inventory, 'ims1.example.net_io2')['lantime_serial_number'] is None
-    assert plugin.display.warnings == []
+    # The one warning: credentials to the lab chassis go over plain HTTP.
+    assert len(plugin.display.warnings) == 1 and plugin.display.warnings[0].startswith(
+        'lab:8080: the credentials go over plain HTTP')
     for host in inventory.hosts:
         assert is_unsafe(hostvars(inventory, host))
 
@@ -357,8 +365,8 @@ def test_templated_and_env_credentials(tmp_path, monkeypatch):
 @pytest.mark.parametrize('config, message', [
     ({'username': None, 'password': None}, 'give username and password'),
     ({'password': None}, 'password is not'),
-    ({'timeout': 0}, 'timeout must be'),
-    ({'retries': -1}, 'retries must be'),
+    ({'timeout': 0}, 'timeout: must be a number of seconds from 1 to 3600'),
+    ({'retries': -1}, 'retries: must be a whole number from 0 to 10'),
 ])
 def test_bad_connection_options(tmp_path, monkeypatch, config, message):
     FakeDevices(monkeypatch, {'https://ims1': document()})
