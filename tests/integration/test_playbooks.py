@@ -121,6 +121,8 @@ def test_drift_check_fails_on_drift_and_unreadable_hosts_then_passes_after_the_r
     assert cases['ims2_rsc'].get('classname') == 'lantime.ims2'
     # The summary names the hosts; the check mode never wrote; no secret anywhere.
     assert 'FAILED: 3 of 4 hosts do not comply: ims2_rsc (drift), ims3_rsc (drift), ims4_rsc (unreadable).' in run.output
+    # The failure points at a file the user can open: the troubleshooting guide of this very collection.
+    assert 'see also %s.' % (REPO_ROOT / 'docs' / 'troubleshooting.md') in ' '.join(run.output.split())
     assert [len(posts(sim, i)) for i in range(4)] == setup_posts
     for text in (run.output, (reports / 'drift-check.json').read_text(encoding='utf-8'),
                  (reports / 'drift-check.junit.xml').read_text(encoding='utf-8')):
@@ -205,7 +207,9 @@ def test_facts_table_json_and_csv_through_the_inventory_plugin(tmp_path, simulat
 
 def test_playbooks_resolve_by_fqcn(tmp_path):
     """ansible-playbook meinberg.lantime.<name>, as users run them once the collection is installed."""
-    names = ['meinberg.lantime.%s' % name for name in ('rsc_facts', 'drift_check', 'fleet_rollout', 'demo')]
+    names = ['meinberg.lantime.%s' % name for name in ('rsc_facts', 'drift_check', 'fleet_rollout')]
+    # The demo lives beside the simulator, apart from the playbooks for real devices, and imports them by name.
+    names.append(str(REPO_ROOT / 'tests' / 'simulator' / 'demo.yml'))
     completed = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'localhost,', '--syntax-check', *names],
                                cwd=str(REPO_ROOT), env=base_env(tmp_path), capture_output=True, text=True, check=False,
                                timeout=120)
@@ -224,14 +228,15 @@ def test_make_demo_tells_the_whole_story(tmp_path):
 
 
 def test_demo_playbook_against_the_simulator(tmp_path, simulator_factory):
-    """playbooks/demo.yml, the documented one-playbook demo: drift found, fixed, checked again, a failover shown."""
+    """tests/simulator/demo.yml, the documented one-playbook demo: drift found, fixed, checked again, a failover shown."""
     sim = simulator_factory(*ADMIN, '--devices', '2')
     api_write(sim, 1, switch_mode='manual')
     settle(sim, 1, ('manual', 'clk1'))
     inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2'))
     reports = tmp_path / 'demo-reports'
 
-    run = playbook(tmp_path, 'demo', inventory, '-e', 'demo_report_dir=%s' % reports)
+    run = run_playbook(tmp_path, REPO_ROOT / 'tests' / 'simulator' / 'demo.yml', '-e', 'demo_report_dir=%s' % reports,
+                       inventory=inventory, env=CREDENTIALS)
     assert run.rc == 0, run.output
     before = read_reports(reports / 'before')[0]
     after = read_reports(reports / 'after')[0]

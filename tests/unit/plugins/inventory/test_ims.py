@@ -234,8 +234,9 @@ def test_hosts_groups_and_variables(tmp_path, monkeypatch):
     assert hostvars(inventory, 'ims1.example.net_clk1')['lantime_clock_status'] == 'synchronized'
     assert hostvars(inventory, 'ims1.example.net_io2')['lantime_serial_number'] is None
     # The one warning: credentials to the lab chassis go over plain HTTP.
-    assert len(plugin.display.warnings) == 1 and plugin.display.warnings[0].startswith(
-        'lab:8080: the credentials go over plain HTTP')
+    assert plugin.display.warnings == [
+        'meinberg.lantime.ims: the credentials go over plain HTTP, readable by anyone on the network, to 1 chassis '
+        '(lab); use https:// unless this management network is trusted']
     for host in inventory.hosts:
         assert is_unsafe(hostvars(inventory, host))
 
