@@ -160,8 +160,9 @@ test: setup
 demo: setup
 	$(BIN)/python tests/utils/demo.py
 
-bench: setup
+bench: setup .venv-eda/.installed
 	$(BIN)/python tests/bench/run.py
+	.venv-eda/bin/python tests/bench/events_bench.py
 
 clean:
 	rm -rf build .collections tests/output

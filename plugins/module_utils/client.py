@@ -37,7 +37,7 @@ except ImportError:
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import errors
 
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '0.2.0'
 MIN_API_MAJOR = 10
 RETRY_STATUSES = (429, 502, 503, 504)
 # How much of a device's own text a message quotes.

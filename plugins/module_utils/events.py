@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""Change detection for the rsc_events event source: two reads of an RSC card in, a list of events out.
+
+Pure functions only (no network, no asyncio), so that every rule is unit tested. The event source keeps one
+state per chassis (new_state()), feeds every poll's outcome to step() and puts what make_event() builds on
+its queue.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+
+# Every event type the source emits, in the order they are emitted within one poll.
+STARTUP = 'startup'
+REACHABLE = 'reachable'
+UNREACHABLE = 'unreachable'
+SWITCHOVER = 'switchover'
+MODE_CHANGED = 'mode_changed'
+FRONT_PANEL_CHANGED = 'front_panel_changed'
+SYNC_LOST = 'sync_lost'
+SYNC_RESTORED = 'sync_restored'
+FAILOVER_READY_CHANGED = 'failover_ready_changed'
+ALARM_RAISED = 'alarm_raised'
+ALARM_CLEARED = 'alarm_cleared'
+EVENT_TYPES = (STARTUP, UNREACHABLE, REACHABLE, SWITCHOVER, MODE_CHANGED, FRONT_PANEL_CHANGED, SYNC_LOST,
+               SYNC_RESTORED, FAILOVER_READY_CHANGED, ALARM_RAISED, ALARM_CLEARED)
+
+# The top-level key of every event, so that rule conditions read event.lantime.type.
+EVENT_KEY = 'lantime'
+
+# Jinja2 opening delimiters. A device string that holds one is defused (see defuse()).
+TEMPLATE_MARKERS = ('{{', '{%', '{#')
+
+
+class Unreachable:
+    """The outcome of a poll that got no usable RSC facts; error is the client's (already redacted) reason."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __repr__(self):
+        return 'Unreachable(%r)' % (self.error,)
+
+
+def new_state():
+    """What the source knows about one chassis before its first poll."""
+    return {'rsc': None, 'error': None, 'polls': 0}
+
+
+def _change(kind, slot, before, after, **extra):
+    change = {'type': kind, 'slot': slot, 'before': before, 'after': after}
+    change.update(extra)
+    return change
+
+
+def _clock_sync(rsc, clock_id):
+    clock = (rsc.get('clocks') or {}).get(clock_id)
+    return clock.get('time_sync') if isinstance(clock, dict) else None
+
+
+def compare(before, after):
+    """The changes between two RSC facts of the same card (rsc_info's `rsc`), in a fixed order.
+
+    Returns a list of {'type', 'slot', 'before', 'after'} with 'clock' on sync events and 'alarm' on alarm
+    events. Equal facts give an empty list.
+    """
+    slot = after.get('slot_id')
+    changes = []
+    count_before, count_after = before.get('switchover_count'), after.get('switchover_count')
+    counted = (isinstance(count_before, int) and isinstance(count_after, int) and count_after > count_before)
+    if before.get('selected_clock') != after.get('selected_clock') or counted:
+        # A switch there and back between two polls leaves the clock as it was but counts up: still a switchover.
+        changes.append(_change(SWITCHOVER, slot, before.get('selected_clock'), after.get('selected_clock')))
+    if before.get('switch_mode') != after.get('switch_mode'):
+        changes.append(_change(MODE_CHANGED, slot, before.get('switch_mode'), after.get('switch_mode')))
+    if (before.get('front_panel') or {}) != (after.get('front_panel') or {}):
+        changes.append(_change(FRONT_PANEL_CHANGED, slot, before.get('front_panel'), after.get('front_panel')))
+    for clock_id in api_map.CLOCK_IDS:
+        was, now = _clock_sync(before, clock_id), _clock_sync(after, clock_id)
+        if was and not now:
+            changes.append(_change(SYNC_LOST, slot, was, now, clock=clock_id))
+        elif now and not was:
+            changes.append(_change(SYNC_RESTORED, slot, was, now, clock=clock_id))
+    if bool(before.get('failover_ready')) != bool(after.get('failover_ready')):
+        changes.append(_change(FAILOVER_READY_CHANGED, slot, before.get('failover_ready'), after.get('failover_ready')))
+    alarms_before, alarms_after = list(before.get('alarms') or []), list(after.get('alarms') or [])
+    for alarm in alarms_after:
+        if alarm not in alarms_before:
+            changes.append(_change(ALARM_RAISED, slot, None, alarm, alarm=alarm))
+    for alarm in alarms_before:
+        if alarm not in alarms_after:
+            changes.append(_change(ALARM_CLEARED, slot, alarm, None, alarm=alarm))
+    return changes
+
+
+def step(state, observation, startup_event=False):
+    """Feed one poll's outcome to a chassis' state; return (new state, changes).
+
+    observation is the RSC facts of the card, or an Unreachable. The rules:
+
+    - the first facts give nothing, or one `startup` change with startup_event;
+    - the first Unreachable after facts (or at start) gives one `unreachable`; more of them give nothing;
+    - facts after an Unreachable give one `reachable`, then the changes against the last facts read before
+      the outage (a card that switched while the chassis did not answer is reported when it answers again);
+    - facts after facts give compare(before, after).
+
+    The state passed in is not modified.
+    """
+    state = dict(state or new_state())
+    state['polls'] = state.get('polls', 0) + 1
+    last = state.get('rsc')
+    changes = []
+    if isinstance(observation, Unreachable):
+        if state.get('error') is None:
+            changes.append(_change(UNREACHABLE, last.get('slot_id') if last else None, REACHABLE, UNREACHABLE,
+                                   error=observation.error))
+        state['error'] = observation.error
+        return state, changes
+    if not isinstance(observation, dict):
+        raise TypeError('step() takes RSC facts (a dict) or an Unreachable, not %s' % type(observation).__name__)
+    if state.get('error') is not None:
+        changes.append(_change(REACHABLE, observation.get('slot_id'), UNREACHABLE, REACHABLE,
+                               error=state['error']))
+    if last is None:
+        if startup_event:
+            changes.append(_change(STARTUP, observation.get('slot_id'), None, observation.get('selected_clock')))
+    else:
+        changes.extend(compare(last, observation))
+    state['rsc'] = observation
+    state['error'] = None
+    return state, changes
+
+
+def defuse(value):
+    """A copy of value in which no string can be evaluated as a Jinja2 template.
+
+    Events reach playbooks as extra vars, which Ansible trusts and templates. Anyone who can change a device's
+    settings could otherwise put {{ lookup('pipe', ...) }} into a string the device reports. In a string that
+    holds {{, {% or {#, every { and } becomes its full-width form (U+FF5B, U+FF5D): still readable, never
+    evaluated. Other strings are left as they are.
+    """
+    if isinstance(value, str):
+        if any(marker in value for marker in TEMPLATE_MARKERS):
+            return value.replace('{', u'\uff5b').replace('}', u'\uff5d')
+        return value
+    if isinstance(value, dict):
+        return dict((defuse(key), defuse(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [defuse(item) for item in value]
+    return value
+
+
+def make_event(change, chassis, host, rsc, time, inventory_host=None):
+    """The event put on the queue: {"lantime": {...}}, defused; never holds a credential.
+
+    chassis is the chassis name (as the inventory plugin names it), host its API address (no user info), rsc
+    the RSC facts after the change (for `unreachable`, the last facts read, or None), time an ISO 8601 UTC
+    time stamp of the poll.
+    """
+    body = {
+        'type': change['type'],
+        'chassis': chassis,
+        'host': host,
+        'slot': change.get('slot'),
+        'before': change.get('before'),
+        'after': change.get('after'),
+        'rsc': rsc,
+        'time': time,
+        'inventory_host': inventory_host,
+    }
+    for key in ('clock', 'alarm', 'error'):
+        if key in change:
+            body[key] = change[key]
+    return {EVENT_KEY: defuse(body)}
