@@ -28,12 +28,12 @@ TEST_TREE := build/ansible-test/ansible_collections/meinberg/lantime
 PYTEST_WORKERS ?= 2
 
 # Everything `make test` runs, in order; each is a target of its own.
-CHECKS := sanity units integration events lint build tarball-lint importer docs-lint reuse changelog docs
+CHECKS := sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs
 # The older ansible-core versions CI also runs (the newest is in CHECKS).
 MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19
 
 .PHONY: help setup venv tools links test-tree test matrix demo bench clean \
-	sanity units integration events lint build tarball-lint importer docs-lint reuse changelog docs \
+	sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs \
 	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 compat
 
 help:
@@ -100,6 +100,13 @@ units: setup test-tree
 	$(call ansible_test,$(VENV),units)
 integration: setup
 	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
+
+# The same module tests over a connection that is not local, so the modules run in a module process of their own
+# (the path of a task delegated to another host) instead of in the controller's process.
+MODULE_PATH_TESTS := test_rsc_info.py test_rsc.py test_slot_info.py test_faults.py test_secrets.py
+integration-module-path: setup
+	LANTIME_TEST_MODULE_PATH=1 $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) \
+		$(addprefix tests/integration/,$(MODULE_PATH_TESTS))
 
 sanity-2.20: .venv-2.20/.installed test-tree
 	$(call ansible_test,.venv-2.20,sanity)

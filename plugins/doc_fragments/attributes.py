@@ -12,6 +12,12 @@ class ModuleDocFragment:
     # Every module: it is in the action group, so module_defaults can set the connection once.
     DOCUMENTATION = r'''
 attributes:
+  action:
+    description:
+      - An action plugin of the same name runs the module's code in the controller's own process when the task runs
+        on the controller (a C(local) connection, as the inventory plugin sets, or C(delegate_to=localhost)), with no
+        module process. Delegated to another host, the module runs there as usual. Both give the same results.
+    support: full
   action_group:
     description: Use C(group/meinberg.lantime.lantime) in C(module_defaults) to set options for every module of this collection.
     support: full

@@ -56,9 +56,20 @@ options:
       - An empty clock slot is refused even with O(force=true).
     type: bool
     default: false
+  require_failover_ready:
+    description:
+      - Change the card only while it could fail over, that is while both clock modules are fitted and synchronized,
+        the outputs are on, the watchdog and time limit are fine and the front-panel mode switch is on Auto.
+        Otherwise the module refuses (in check mode too) and says why.
+      - After a change to V(auto) mode, the card must also report C(failover_ready); if it does not, the task fails
+        (the change stays in place) because redundancy is not restored.
+      - The role M(meinberg.lantime.rsc) turns this on by default (its C(rsc_require_failover_ready)).
+    type: bool
+    default: false
   wait_timeout:
     description:
-      - Seconds to wait, after the write, for the card to show the asked state.
+      - Seconds to wait, after the write, for the card to show the asked state (1 to 3600). This bounds the polls and
+        every request in them.
     type: int
     default: 30
 notes:
@@ -124,6 +135,41 @@ written:
   returned: when changed
   type: dict
   sample: {"switch-mode": "auto"}
+outcome:
+  description:
+    - What happened, in one word. V(compliant) the card already had the asked state; V(would_change) check mode found
+      a difference; V(changed) the change was written and read back; V(refused) a safety rule stopped the change
+      before any write; V(unreadable) the card could not be read, nothing was written; V(failed) the write did not
+      end in the asked state (see O(wait_timeout)), or O(require_failover_ready) found redundancy not restored.
+  returned: always, except when the options are invalid
+  type: str
+  sample: compliant
+refusal:
+  description: Why the change was refused, when RV(outcome=refused); the same text as in C(msg).
+  returned: when refused
+  type: str
+before:
+  description: C(switch_mode) and C(selected_clock) as the card showed them in the first read.
+  returned: when the card could be read
+  type: dict
+  sample: {"switch_mode": "manual", "selected_clock": "clk1"}
+after:
+  description: C(switch_mode) and C(selected_clock) afterwards, as read back (predicted in check mode).
+  returned: when the card could be read
+  type: dict
+  sample: {"switch_mode": "auto", "selected_clock": "clk1"}
+drift:
+  description: True when the card differed from the asked state in the first read.
+  returned: when the card could be read
+  type: bool
+failover_ready:
+  description: Whether the card could fail over in the state it was last read in (the C(failover_ready) of RV(rsc)).
+  returned: when the card could be read
+  type: bool
+status:
+  description: The HTTP status of a request the device refused (for example V(403) for a read-only user).
+  returned: when a request was refused
+  type: int
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always
@@ -132,89 +178,12 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 10.1}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
-from ansible_collections.meinberg.lantime.plugins.module_utils import rsc as logic
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule, check_slot_option
-
-MAX_WAIT = 3600
+from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC
 
 
 def main():
-    module = LantimeModule(
-        dict(
-            slot=dict(type='str'),
-            switch_mode=dict(type='str', choices=list(api_map.SWITCH_MODES)),
-            selected_clock=dict(type='str', choices=list(api_map.CLOCK_IDS)),
-            force=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=30),
-        ),
-        required_one_of=[('switch_mode', 'selected_clock')],
-    )
-    params = module.params
-    wait = params['wait_timeout']
-    if isinstance(wait, bool) or not 1 <= wait <= MAX_WAIT:
-        module.fail('invalid options: wait_timeout: must be a whole number of seconds from 1 to %d, got %s'
-                    % (MAX_WAIT, wait))
-    check_slot_option(module)
-    asked = dict(switch_mode=params['switch_mode'], selected_clock=params['selected_clock'])
-
-    def body():
-        current, device, clocks = logic.read_rsc(module.client, params['slot'])
-        slot_id = current['slot_id']
-        where = '%s, slot %s' % (module.host, slot_id)
-        before = logic.managed(current)
-        try:
-            changes, predicted, warnings = logic.plan_change(current, force=params['force'], **asked)
-        except logic.Refusal as exc:
-            module.fail('%s: refused, nothing was changed: %s.' % (where, exc), rsc=current, device=device)
-        for warning in warnings:
-            module.module.warn('%s: %s' % (where, warning))
-        diff = {'before': before, 'after': predicted}
-        result = dict(device=device, diff=diff) if module.module._diff else dict(device=device)
-        if not changes:
-            module.exit(changed=False, rsc=current, **result)
-        written = logic.write_body(changes)
-        if module.module.check_mode:
-            module.exit(changed=True, rsc=current, written=written, **result)
-
-        outcome = logic.apply_change(module.client, slot_id, written, asked, before, clocks, wait)
-        seen = outcome['seen']
-        if seen is not None:
-            diff['after'] = logic.managed(seen)
-        write_error = outcome['write_error']
-        if outcome['shown']:
-            if write_error:
-                module.module.warn('%s: the write got no proper reply (%s), but the card shows the asked state'
-                                   % (where, write_error))
-            module.exit(changed=True, rsc=seen, written=written, **result)
-        if seen is None:
-            module.fail('%s: the write was sent%s, but the card could not be read back within %d s (%s). The change '
-                        'may or may not have been applied: check the device with meinberg.lantime.rsc_info and run '
-                        'the task again.' % (where, ' (%s)' % write_error if write_error else '', wait,
-                                             outcome['read_error']),
-                        changed=True, written=written, **result)
-        state = logic.managed(seen)
-        if write_error:
-            result['status'] = outcome['write_status']
-        if outcome['write_refused'] and not outcome['changed']:
-            module.fail('%s: the device refused the write (%s); the card read back still shows %s: nothing was '
-                        'changed.' % (where, write_error, state), changed=False, rsc=seen, **result)
-        if write_error and not outcome['changed']:
-            module.fail('%s: the write got no proper reply (%s), and within %d s the card still shows %s: the change '
-                        'was not applied. Check the device and run the task again.' % (where, write_error, wait, state),
-                        changed=False, rsc=seen, **result)
-        if write_error:
-            module.fail('%s: the write got no proper reply (%s) and within %d s the card did not show the asked state '
-                        '%s; it shows %s. Part of the change was applied: check the device and run the task again.'
-                        % (where, write_error, wait, logic.shows_text(asked), state),
-                        changed=True, rsc=seen, written=written, **result)
-        module.fail('%s: the device accepted the write, but within %d s the card did not show the asked state %s; it '
-                    'shows %s. In auto mode the card switches back at once when the selected clock is not '
-                    'synchronized and the other is; check the clocks with meinberg.lantime.rsc_info, and raise '
-                    'wait_timeout if the card is only slow.' % (where, wait, logic.shows_text(asked), state),
-                    changed=True, rsc=seen, written=written, **result)
-
-    module.run(body)
+    run_module(RSC)
 
 
 if __name__ == '__main__':

@@ -177,19 +177,12 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 12.5}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule, check_slot_option
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc import read_rsc
+from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC_INFO
 
 
 def main():
-    module = LantimeModule(dict(slot=dict(type='str')))
-    check_slot_option(module)
-
-    def body():
-        rsc, device = read_rsc(module.client, module.params['slot'])[:2]
-        module.exit(changed=False, rsc=rsc, device=device)
-
-    module.run(body)
+    run_module(RSC_INFO)
 
 
 if __name__ == '__main__':

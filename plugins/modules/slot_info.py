@@ -161,23 +161,12 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 12.5}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
-from ansible_collections.meinberg.lantime.plugins.module_utils import facts
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import LantimeModule
+from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import SLOT_INFO
 
 
 def main():
-    module = LantimeModule(dict(
-        slot_types=dict(type='list', elements='str', default=[]),
-        include_empty=dict(type='bool', default=True),
-    ))
-
-    def body():
-        device, slots = facts.chassis_facts(module.client.get(api_map.CHASSIS_STATUS_PATH))
-        module.exit(changed=False, device=device,
-                    slots=facts.select_slots(slots, module.params['slot_types'], module.params['include_empty']))
-
-    module.run(body)
+    run_module(SLOT_INFO)
 
 
 if __name__ == '__main__':

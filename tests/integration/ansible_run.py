@@ -47,6 +47,7 @@ def base_env(tmp_path, env=None):
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_DEPRECATION_WARNINGS': 'false',
         'LANTIME_TEST_RESULT_LOG': str(tmp_path / 'results.jsonl'),
+        'ANSIBLE_CONNECTION_PLUGINS': str(Path(__file__).resolve().parent / 'connection_plugins'),
     })
     environ.update(env or {})
     return environ
@@ -68,9 +69,16 @@ def run_playbook(tmp_path, playbook, *args, env=None, inventory='localhost,'):
     return Run(completed, results)
 
 
+# With LANTIME_TEST_MODULE_PATH=1 the plays run over a connection that is not 'local', so the collection's action
+# plugins run the modules in a module process of their own, as for a task delegated to another host (make
+# integration-module-path); without it, the modules run in the controller's process.
+MODULE_PATH = os.environ.get('LANTIME_TEST_MODULE_PATH') == '1'
+CONNECTION = 'remote_loopback' if MODULE_PATH else 'local'
+
+
 def play(*tasks, module_defaults=None, **extra):
     """A one-play playbook against localhost."""
-    entry = {'name': 'test', 'hosts': extra.pop('hosts', 'localhost'), 'gather_facts': False, 'connection': 'local',
+    entry = {'name': 'test', 'hosts': extra.pop('hosts', 'localhost'), 'gather_facts': False, 'connection': CONNECTION,
              'tasks': list(tasks),
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}}
     if module_defaults:

@@ -72,8 +72,13 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
     assert [len(posts(sim, i)) - setup_posts[i] for i in range(4)] == [0, 0, 1, 1]
     assert [effective(sim, i) for i in range(4)] == [('manual', 'clk1'), ('auto', 'clk1'), ('auto', 'clk1'),
                                                      ('auto', 'clk1')]
-    # Every change was read back by the role itself after the module's own verification.
-    verified = set(r['host'] for r in run.results
-                   if r['task'].endswith('Post-verify | read the card back') and r['status'] == 'ok')
-    assert verified == {'manual_rsc', 'repair_rsc'}
+    # Every change was read back: after its one write, the rsc task read the card until it showed the change.
+    changes = dict((r['host'], r['result']) for r in run.results
+                   if r['task'].endswith('Bring the RSC card to the policy (read, check, change, read back)'))
+    for host in ('manual_rsc', 'repair_rsc'):
+        calls = [(c['method'], c['status']) for c in changes[host]['api_calls']]
+        assert [method for method, dummy in calls].count('POST') == 1 and calls[-1] == ('GET', 200), calls
+        assert changes[host]['outcome'] == 'changed'
+    assert changes['compliant_rsc']['outcome'] == 'compliant'
+    assert [c['method'] for c in changes['compliant_rsc']['api_calls']] == ['GET']
     assert set(failures(run)) == {'unsynced'}

@@ -198,3 +198,16 @@ def test_bad_options_fail_before_any_request(tmp_path, sim, options, text):
     out = rsc_info(tmp_path, sim, **admin(sim, **options))[1]
     assert out['failed'] is True and text in out['msg']
     assert sim.stats()['requests'] == []
+
+
+@pytest.mark.parametrize('connection, in_process', [('local', True), ('remote_loopback', False)])
+def test_runs_in_the_controller_process_on_a_local_connection_only(tmp_path, sim, connection, in_process):
+    """The action plugin runs the task in the worker process on a local connection; elsewhere the module runs."""
+    entry = play(task('read', 'meinberg.lantime.rsc_info', **admin(sim)))
+    entry[0]['connection'] = connection
+    run = run_playbook(tmp_path, entry, '-vvv')
+    assert run.rc == 0, run.output
+    assert ('AnsiballZ_rsc_info' not in run.output) is in_process
+    out = run.result('read')
+    assert out['rsc']['switch_mode'] == 'auto' and out['api_calls'][0]['path'] == '/api/status/chassis0'
+    assert 'Adm1n-Secret' not in run.output
