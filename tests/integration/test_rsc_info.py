@@ -211,3 +211,13 @@ def test_runs_in_the_controller_process_on_a_local_connection_only(tmp_path, sim
     out = run.result('read')
     assert out['rsc']['switch_mode'] == 'auto' and out['api_calls'][0]['path'] == '/api/status/chassis0'
     assert 'Adm1n-Secret' not in run.output
+
+
+def test_connection_from_the_task_environment_keyword(tmp_path, sim):
+    """environment: on the task feeds the LANTIME_* fallbacks, in the controller's process as in a module process."""
+    entry = task('env', 'meinberg.lantime.rsc_info')
+    entry['environment'] = {'LANTIME_HOST': sim.url(), 'LANTIME_USERNAME': 'viewer', 'LANTIME_PASSWORD': 'V1ew-Secret'}
+    run = run_playbook(tmp_path, play(entry), '-vvvv')
+    assert run.rc == 0, run.output
+    assert run.result('env')['rsc']['slot_id'] == 'rsc'
+    assert 'V1ew-Secret' not in run.output
