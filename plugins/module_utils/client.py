@@ -36,9 +36,10 @@ except ImportError:
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import errors
+from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 
 COLLECTION_VERSION = '0.2.0'
-MIN_API_MAJOR = 10
+MIN_API_MAJOR = api_map.MIN_API_MAJOR
 RETRY_STATUSES = (429, 502, 503, 504)
 # How much of a device's own text a message quotes.
 BODY_LIMIT = 300
@@ -141,6 +142,11 @@ def api_major_version(system_information):
     text = system_information.get(api_map.API_VERSION_KEY)
     match = re.search(r'(\d+)\.\d+', text) if isinstance(text, str) else None
     return int(match.group(1)) if match else None
+
+
+def document_api_major(document):
+    """The major REST API version of a reply: data.rest-api.api-version when present, else system-information."""
+    return facts.api_major(document)
 
 
 def device_text(text, limit=BODY_LIMIT):
@@ -300,6 +306,7 @@ class LantimeClient:
             agent += ' ' + user_agent_extra
         self.session.headers.update({'User-Agent': agent, 'Accept': 'application/json'})
         self._version_checked = False
+        self.api_major = None  # the REST API major version, from the first reply that says it
 
     # -- public API --------------------------------------------------------------------------------
     def get(self, path, deadline=None):
@@ -313,12 +320,14 @@ class LantimeClient:
         """Send a configuration write exactly once (never retried, never renewed); return the parsed reply."""
         return self._request(method, path, body=body, retry=False)
 
-    def post(self, path, body):
-        return self.write(path, body, method='POST')
-
     def fetch_token(self):
         """Ask the device for a bearer token with the username and password."""
-        reply = self._request(api_map.TOKEN_METHOD, api_map.TOKEN_PATH, retry=True, basic=True)
+        try:
+            reply = self._request(api_map.TOKEN_METHOD, api_map.TOKEN_PATH, retry=True, basic=True)
+        except NotFoundError as exc:
+            raise NotFoundError('%s: %s %s: not found (HTTP 404): this device issues no tokens: %s'
+                                % (self.host, api_map.TOKEN_METHOD, api_map.TOKEN_PATH, api_map.TOKEN_UNSUPPORTED_HINT),
+                                exc.status)
         token = reply.get(api_map.TOKEN_KEY) if isinstance(reply, dict) else None
         if not isinstance(token, str) or not VISIBLE_ASCII.match(token):
             raise MalformedReplyError('%s: the token reply holds no usable token' % self.host)
@@ -331,7 +340,7 @@ class LantimeClient:
         if self._version_checked or not isinstance(document, dict):
             return
         self._version_checked = True
-        major = api_major_version(document.get(api_map.SYSTEM_INFORMATION))
+        major = self.api_major = document_api_major(document)
         if major is not None and major < MIN_API_MAJOR:
             self.warnings.append('%s reports REST API version %d; this collection is built for API %d and later '
                                  '(LTOS firmware 7.06 and later). Update the firmware if replies look wrong.'
@@ -386,6 +395,12 @@ class LantimeClient:
                 # Only reads: a write is never sent twice.
                 self.fetch_token()
                 return self._request(method, path, body=body, retry=retry, renewed=True, deadline=deadline)
+            if status == 401 and self.token and not basic:
+                raise AuthenticationError('%s: %s %s was refused (HTTP 401): the username/password or token is not '
+                                          'valid. Check the credentials (a token expires: get a new one, or give '
+                                          'username and password). If the device runs LTOS older than %s: %s.'
+                                          % (self.host, method, path, api_map.TOKEN_MIN_LTOS,
+                                             api_map.TOKEN_UNSUPPORTED_HINT), status)
             return self._parse(method, path, status, content)
         raise AssertionError('unreachable')  # pragma: no cover
 

@@ -119,12 +119,105 @@ def module_info(slot):
     return info if isinstance(info, dict) else None
 
 
+def sync_status(slot):
+    module = slot.get(m.MODULE) if isinstance(slot, dict) else None
+    sync = module.get(m.SYNC_STATUS) if isinstance(module, dict) else None
+    return sync if isinstance(sync, dict) else None
+
+
 def clock_status(slot):
     """The clock card's sync state, e.g. "synchronized", or None."""
-    module = slot.get(m.MODULE)
-    sync = module.get('sync-status') if isinstance(module, dict) else None
-    status = sync.get('clock-status') if isinstance(sync, dict) else None
-    return text(status.get('clock')) if isinstance(status, dict) else None
+    sync = sync_status(slot)
+    status = sync.get(m.CLOCK_STATUS) if sync else None
+    return text(status.get(m.CLOCK_STATUS_CLOCK)) if isinstance(status, dict) else None
+
+
+def clock_idx(slot):
+    """A clock slot's sync-status.clock-idx in lower case ("selected" on the clock in use), or None."""
+    sync = sync_status(slot)
+    value = text(sync.get(m.CLOCK_IDX)) if sync else None
+    return value.lower() if value else None
+
+
+def system_sync_status(document):
+    """data.system.sync-status of a full status read, or None (a chassis sub-path read does not hold it)."""
+    data = data_of(document)
+    system = data.get(m.SYSTEM_KEY) if isinstance(data, dict) else None
+    sync = system.get(m.SYNC_STATUS) if isinstance(system, dict) else None
+    return sync if isinstance(sync, dict) else None
+
+
+# The real-format fields, outside the RSC block, that say which clock is in use (see clock_evidence()).
+SOURCE_RSC = 'rsc_card'
+SOURCE_REFERENCE = 'system_reference'
+SOURCE_CLOCK_IDX = 'clock_idx'
+SOURCE_WORDS = {
+    SOURCE_RSC: 'the RSC card says',
+    SOURCE_REFERENCE: 'the system sync-status reference says',
+    SOURCE_CLOCK_IDX: "the clock slots' clock-idx says",
+}
+
+
+def clock_evidence(document=None, clock_slots=None):
+    """Which clock the real-format fields outside the RSC block name, each only when it is unambiguous.
+
+    system_reference: data.system.sync-status.reference naming one clock slot ("clk2-gps" -> clk2).
+    clock_idx: the one clock slot whose sync-status.clock-idx is "selected" (None when none or several are).
+    A value is None when the read did not hold the field or it did not name exactly one clock.
+    """
+    sync = system_sync_status(document) if document is not None else None
+    reference = m.reference_clock(text(sync.get(m.SYNC_REFERENCE))) if sync else None
+    selected = sorted(clock_id for clock_id, slot in (clock_slots or {}).items()
+                      if isinstance(slot, dict) and clock_idx(slot) == m.CLOCK_IDX_SELECTED)
+    return {
+        SOURCE_REFERENCE: reference if reference in m.CLOCK_IDS else None,
+        SOURCE_CLOCK_IDX: selected[0] if len(selected) == 1 and selected[0] in m.CLOCK_IDS else None,
+    }
+
+
+_VERSION = re.compile(r'(\d+)\.(\d+)(?:\.(\d+))?')
+
+
+def version_text(value):
+    """The first dotted version number in a text ("fw_7.06.014-light" -> "7.06.014"), or None."""
+    value = text(value)
+    match = _VERSION.search(value) if value else None
+    return match.group(0) if match else None
+
+
+def version_tuple(value):
+    """A version text as a tuple of ints ("7.06.014" -> (7, 6, 14)), or None."""
+    match = _VERSION.search(value) if isinstance(value, str) else None
+    return tuple(int(part) for part in match.groups() if part is not None) if match else None
+
+
+def rest_api_version(document):
+    """(REST API version such as "10.21.016", where it came from), or (None, None).
+
+    From data.rest-api.api-version when the reply holds it (a full status read), else from the
+    system-information "API Version" text that every reply carries.
+    """
+    data = data_of(document)
+    rest = data.get(m.REST_API_KEY) if isinstance(data, dict) else None
+    value = version_text(rest.get(m.REST_API_VERSION)) if isinstance(rest, dict) else None
+    if value:
+        return value, 'data.%s.%s' % (m.REST_API_KEY, m.REST_API_VERSION)
+    info = document.get(m.SYSTEM_INFORMATION) if isinstance(document, dict) else None
+    value = version_text(info.get(m.API_VERSION_KEY)) if isinstance(info, dict) else None
+    if value:
+        return value, '%s."%s"' % (m.SYSTEM_INFORMATION, m.API_VERSION_KEY)
+    return None, None
+
+
+def api_major(document):
+    """The REST API major version (10 for "10.21.016"), or None."""
+    version = version_tuple(rest_api_version(document)[0])
+    return version[0] if version else None
+
+
+def tokens_supported(major):
+    """True when a REST API of this major version issues bearer tokens, None when the version is unknown."""
+    return None if major is None else major >= m.TOKEN_MIN_API_MAJOR
 
 
 def device_facts(document):
@@ -136,13 +229,16 @@ def device_facts(document):
         chassis = chassis_of(document)
     except ReplyShapeError:
         pass
+    firmware = text(info.get(m.FIRMWARE_KEY)) or text(chassis.get('firmware-image'))
     return {
         'hostname': text(info.get('hostname')),
         'model': text(info.get('model')) or text(chassis.get('model')),
         'serial_number': text(info.get('serial-number')) or text(chassis.get('serial-number')),
         'chassis_serial_number': text(chassis.get('serial-number')),
-        'firmware': text(info.get('version')) or text(chassis.get('firmware-image')),
+        'firmware': firmware,
         'api_version': text(info.get(m.API_VERSION_KEY)),
+        'ltos_version': version_text(firmware),
+        'rest_api_version': rest_api_version(document)[0],
     }
 
 
@@ -151,7 +247,8 @@ def slot_facts(slot):
     info = module_info(slot)
     facts = {
         'slot_id': slot_id(slot),
-        'slot_type': slot_type(slot),
+        # every RSC card counts as slot type rsc, whatever its slot reports, so that filters and groups find it
+        'slot_type': m.RSC_SLOT_TYPE if is_rsc_slot(slot) else slot_type(slot),
         'slot_position': text(slot.get(m.SLOT_POSITION)),
         'fitted': info is not None,
         'model': text(info.get('model')) if info else None,
@@ -203,18 +300,30 @@ def rsc_block(slot):
     return block if isinstance(block, dict) else None
 
 
+def is_rsc_slot(slot):
+    """True for a slot of type rsc, a card whose model starts with rsc (rsc180, rsc180rdu, rsc2000, ...) or a
+    module that carries an RSC block, whatever the slot id."""
+    if not isinstance(slot, dict):
+        return False
+    if rsc_block(slot) is not None or m.is_rsc_model(text((module_info(slot) or {}).get('model'))):
+        return True
+    kind = slot_type(slot)
+    return isinstance(kind, str) and kind.lower() == m.RSC_SLOT_TYPE
+
+
 def rsc_slots(slots):
-    """The slots that hold an RSC card: slot type rsc, or any slot whose module carries an RSC block."""
-    return [s for s in slots if isinstance(s, dict) and (slot_type(s) == m.RSC_SLOT_TYPE or rsc_block(s) is not None)]
+    """The slots that hold (or are meant for) an RSC card; see is_rsc_slot()."""
+    return [s for s in slots if is_rsc_slot(s)]
 
 
-def rsc_facts(rsc_slot, clock_slots=None):
+def rsc_facts(rsc_slot, clock_slots=None, evidence=None):
     """The RSC card's state, with the clocks it switches between and what weakens redundancy.
 
     clock_slots maps clk1/clk2 to their slot objects (from a chassis read) so that facts can say whether a
-    clock card is fitted and which model it is; missing ones are reported as not fitted. A value that is
-    missing, unknown or of the wrong type is None: the facts never guess, and the rsc module refuses to
-    write while a value its safety rules need is None.
+    clock card is fitted and which model it is; missing ones are reported as not fitted. evidence is what
+    clock_evidence() found outside the RSC block; the card's selected clock is checked against it, and taken
+    from it when the card does not report one. A value that is missing, unknown or of the wrong type is None:
+    the facts never guess, and the rsc module refuses to write while a value its safety rules need is None.
     """
     block = rsc_block(rsc_slot)
     if block is None:
@@ -243,7 +352,6 @@ def rsc_facts(rsc_slot, clock_slots=None):
         'serial_number': text(info.get('serial-number')),
         'software_revision': text(info.get('software-revision')),
         'switch_mode': choice(block.get(m.RSC_SWITCH_MODE), m.SWITCH_MODES),
-        'selected_clock': choice(block.get(m.RSC_SELECTED_CLOCK), m.CLOCK_IDS),
         'front_panel': {
             'mode_switch': choice(panel.get(m.RSC_PANEL_MODE), m.SWITCH_MODES),
             'clock_switch': choice(panel.get(m.RSC_PANEL_CLOCK), m.CLOCK_IDS),
@@ -256,9 +364,54 @@ def rsc_facts(rsc_slot, clock_slots=None):
         'switchover_count': count(block.get(m.RSC_SWITCHOVER_COUNT)),
         'last_switchover': text(block.get(m.RSC_LAST_SWITCHOVER)),
     }
+    facts.update(selected_clock_facts(block.get(m.RSC_SELECTED_CLOCK), evidence))
     facts['alarms'] = rsc_alarms(facts)
     facts['failover_ready'] = failover_ready(facts)
     return facts
+
+
+NO_CLOCK = 'none'
+
+
+def selected_clock_facts(raw, evidence=None):
+    """The selected clock from the RSC block's value and the evidence outside it.
+
+    Returns selected_clock (clk1, clk2 or None), no_clock_selected (the card says it feeds no clock),
+    selected_clock_source (rsc_card, system_reference, clock_idx or None: where selected_clock came from),
+    selected_clock_evidence (what each source says: a clock id, "none" for a card without a clock, or None when
+    the source was not read or named no single clock) and selected_clock_conflict (the sources disagree).
+    """
+    raw = text(raw)
+    card = choice(raw, m.CLOCK_IDS)
+    no_clock = card is None and raw is not None and raw.lower() in m.NO_CLOCK_SELECTED
+    evidence = evidence or {}
+    said = {
+        SOURCE_RSC: card or (NO_CLOCK if no_clock else None),
+        SOURCE_REFERENCE: choice(evidence.get(SOURCE_REFERENCE), m.CLOCK_IDS),
+        SOURCE_CLOCK_IDX: choice(evidence.get(SOURCE_CLOCK_IDX), m.CLOCK_IDS),
+    }
+    # The order in which the sources are trusted: the card's own word first, then the system reference.
+    named = [(source, said[source]) for source in (SOURCE_RSC, SOURCE_REFERENCE, SOURCE_CLOCK_IDX) if said[source]]
+    conflict = len(set(value for dummy, value in named)) > 1
+    selected, source = None, None
+    if card or no_clock:
+        selected, source = card, SOURCE_RSC
+    elif named and not conflict:
+        selected, source = named[0][1], named[0][0]
+    return {
+        'selected_clock': selected,
+        'no_clock_selected': no_clock,
+        'selected_clock_source': source,
+        'selected_clock_evidence': said,
+        'selected_clock_conflict': conflict,
+    }
+
+
+def conflict_text(rsc):
+    """"the RSC card says clk1, the system sync-status reference says clk2" for the sources that name a clock."""
+    said = rsc.get('selected_clock_evidence') or {}
+    return ', '.join('%s %s' % (SOURCE_WORDS[source], 'no clock' if said[source] == NO_CLOCK else said[source])
+                     for source in (SOURCE_RSC, SOURCE_REFERENCE, SOURCE_CLOCK_IDX) if said.get(source))
 
 
 def unknown_safety_state(rsc):
@@ -266,7 +419,7 @@ def unknown_safety_state(rsc):
     unknown = []
     if rsc['switch_mode'] is None:
         unknown.append('switch mode')
-    if rsc['selected_clock'] is None:
+    if rsc['selected_clock'] is None and not rsc.get('no_clock_selected'):
         unknown.append('selected clock')
     if rsc['front_panel']['mode_switch'] is None:
         unknown.append('front-panel mode switch')
@@ -286,7 +439,8 @@ def failover_ready(rsc):
     return bool(rsc['switch_mode'] == m.MODE_AUTO
                 and rsc['front_panel']['mode_switch'] == m.MODE_AUTO
                 and standby is not None and standby['time_sync'] is True and standby['fitted'] is not False
-                and rsc['outputs_enabled'] is not False)
+                and rsc['outputs_enabled'] is not False
+                and not rsc.get('no_clock_selected') and not rsc.get('selected_clock_conflict'))
 
 
 def rsc_alarms(rsc):
@@ -296,6 +450,10 @@ def rsc_alarms(rsc):
         alarms.append('front-panel mode switch on manual: remote settings have no effect, no failover')
     elif rsc['switch_mode'] == m.MODE_MANUAL:
         alarms.append('manual mode: no failover')
+    if rsc.get('no_clock_selected'):
+        alarms.append('no clock selected: the RSC card feeds no clock to the backplane (outputs disabled)')
+    if rsc.get('selected_clock_conflict'):
+        alarms.append('selected clock disagrees: %s; which clock feeds the chassis is uncertain' % conflict_text(rsc))
     for clock_id in m.CLOCK_IDS:
         clock = rsc['clocks'][clock_id]
         if clock['fitted'] is False:
@@ -307,7 +465,7 @@ def rsc_alarms(rsc):
     for what in ('switch mode', 'selected clock', 'front-panel mode switch'):
         if what in unknown_safety_state(rsc):
             alarms.append('%s unknown (the card did not report it usably)' % what)
-    if rsc['outputs_enabled'] is False:
+    if rsc['outputs_enabled'] is False and not rsc.get('no_clock_selected'):
         alarms.append('outputs disabled')
     if rsc['watchdog_ok'] is False:
         alarms.append('watchdog expired')
@@ -316,6 +474,11 @@ def rsc_alarms(rsc):
     if rsc['time_limit_error']:
         alarms.append('time limit error')
     return alarms
+
+
+def _module_keys(slot):
+    module = slot.get(m.MODULE)
+    return ', '.join(sorted(str(key) for key in module)) if isinstance(module, dict) and module else 'none'
 
 
 def find_rsc(chassis_slots, wanted=None):
@@ -341,12 +504,25 @@ def find_rsc(chassis_slots, wanted=None):
         if not matches:
             raise ReplyShapeError('there is no slot %r in this chassis; slots found: %s' % (wanted, found))
         slot = matches[0]
+        if rsc_block(slot) is None and is_rsc_slot(slot) and m.MODULE in slot:
+            raise ReplyShapeError('slot %r holds an RSC card (%s) but no RSC status block (module.%s); keys found in '
+                                  'its module: %s. The firmware reports the card differently from the API contract: '
+                                  'run meinberg.lantime.api_check and report its result'
+                                  % (wanted, text((module_info(slot) or {}).get('model')) or 'unknown model',
+                                     m.RSC_KEY, _module_keys(slot)))
         if rsc_block(slot) is None:
             kind = text((module_info(slot) or {}).get('model')) or ('empty slot' if m.MODULE not in slot else 'unknown card')
             raise ReplyShapeError('slot %r holds %s (slot type %s), not an RSC card; leave slot out to find the RSC '
                                   'card automatically' % (wanted, kind, slot_type(slot)))
         return slot, clock_slots
     candidates = [s for s in rsc_slots(slots) if rsc_block(s) is not None]
+    blockless = [s for s in rsc_slots(slots) if rsc_block(s) is None and module_info(s) is not None]
+    if not candidates and blockless:
+        raise ReplyShapeError('slot %s holds an RSC card (%s) but no RSC status block (module.%s); keys found in its '
+                              'module: %s. The firmware reports the card differently from the API contract: run '
+                              'meinberg.lantime.api_check and report its result'
+                              % (_quote(slot_id(blockless[0])), text(module_info(blockless[0]).get('model')) or
+                                 'unknown model', m.RSC_KEY, _module_keys(blockless[0])))
     if not candidates:
         raise ReplyShapeError('no RSC card in this chassis; slots found: %s' % (found or 'none'))
     if len(candidates) > 1:

@@ -25,13 +25,27 @@ def read_rsc(client, slot=None, deadline=None):
     The clock slots are kept for the polls after a write, which read the RSC slot alone.
     """
     document = client.get(api_map.CHASSIS_STATUS_PATH, deadline=deadline)
+    return rsc_from_document(document, slot)
+
+
+def rsc_from_document(document, slot=None):
+    """(rsc facts, device facts, {clock id: clock slot object}) from a chassis or full status document.
+
+    The selected clock is cross-checked with every real-format field the document holds: the clock slots'
+    clock-idx always, the system sync-status reference when the document is a full status read.
+    """
     chassis = facts.chassis_of(document)
     rsc_slot, clock_slots = facts.find_rsc(chassis[api_map.SLOTS_KEY], slot)
-    return facts.rsc_facts(rsc_slot, clock_slots), facts.device_facts(document), clock_slots
+    evidence = facts.clock_evidence(document, clock_slots)
+    return facts.rsc_facts(rsc_slot, clock_slots, evidence), facts.device_facts(document), clock_slots
 
 
 def read_rsc_slot(client, slot_id, clock_slots, deadline=None):
-    """The light poll read after a write: the RSC slot alone, with the clock slots the first read found."""
+    """The light poll read after a write: the RSC slot alone, with the clock slots the first read found.
+
+    The clock slots are from before the write, so their clock-idx is not used here: the poll reports the RSC
+    card's own selected clock (selected_clock_source rsc_card) and no cross-check.
+    """
     return facts.rsc_facts(facts.slot_of(client.get(api_map.slot_status_path(slot_id), deadline=deadline)),
                            clock_slots)
 
@@ -58,6 +72,24 @@ def plan_change(current, switch_mode=None, selected_clock=None, force=False):
     predicted = dict(before)
     predicted.update(changes)
     warnings = []
+    # Checked whether or not anything differs: such a card is never compliant, whatever the request.
+    if current.get('no_clock_selected'):
+        if not (force and selected_clock):
+            raise Refusal('the card has no clock selected: it feeds no clock to the backplane and its outputs are '
+                          'disabled. Find out why on site (both clocks unsynchronized, the watchdog, a front-panel or '
+                          'display-menu action) with meinberg.lantime.rsc_info. To feed a clock again, ask for '
+                          'selected_clock (clk1 or clk2) with force=true; a request without selected_clock cannot be '
+                          'made while no clock is selected')
+        warnings.append('the card had no clock selected; selecting %s with force=true turns its signal on for every '
+                        'output card' % selected_clock)
+    if current.get('selected_clock_conflict'):
+        if not force:
+            raise Refusal('the sources disagree on which clock feeds the chassis: %s. Check the RSC card and the clock '
+                          'modules on site or in the web interface (the chassis status and each clock module\'s sync '
+                          'status) before changing anything; set force=true only once you know which clock is in use'
+                          % facts.conflict_text(current))
+        warnings.append('the sources disagree on which clock feeds the chassis (%s); going on because force=true'
+                        % facts.conflict_text(current))
     if not changes:
         return changes, predicted, warnings
 
@@ -132,8 +164,10 @@ def apply_change(client, slot_id, written, asked, before, clock_slots, wait_time
     deadline = monotonic() + wait_timeout
     write_error = None
     write_status = None
+    # The method is the client's default for write(), api_map.WRITE_METHOD; the path and body come from api_map too.
+    path = api_map.rsc_write(slot_id)[1]
     try:
-        client.write(api_map.rsc_config_path(slot_id), written)
+        client.write(path, written)
     except LantimeError as exc:
         write_error = str(exc)
         write_status = exc.status

@@ -20,6 +20,10 @@ description:
   - Safe. Before any write it refuses to select a clock that is not synchronized (unless O(force=true)), a clock
     slot that is empty, and any change while the card's front-panel mode switch is on Manual (remote settings
     would then be stored but not take effect).
+  - It also refuses while the card's state is not fully known (a value it did not report usably), while the RSC card
+    and the clock cards disagree about the clock in use, and while the card feeds no clock at all (outputs off);
+    O(force=true) overrides the first two. A card that feeds no clock takes only O(selected_clock) with
+    O(force=true), and the module warns that this turns that clock's signal on for every output card.
   - Verified. After the write it reads the card until it shows the asked state, or fails after O(wait_timeout)
     seconds with the state it saw. It never reports success that it has not read back from the device.
   - How an IMS chassis takes RSC settings over the REST API is not publicly documented; the write this module sends

@@ -99,9 +99,33 @@ rsc:
       type: str
       sample: auto
     selected_clock:
-      description: The clock module that feeds the backplane now.
+      description:
+        - The clock module that feeds the backplane now, or null when the card feeds no clock (see
+          RV(rsc.no_clock_selected)) or no source says it unambiguously.
+        - The RSC card's own report counts first; when it is missing, the clock cards' C(sync-status.clock-idx)
+          (exactly one saying C(selected)) tell it (see RV(rsc.selected_clock_source)).
       type: str
       sample: clk1
+    selected_clock_source:
+      description: Where RV(rsc.selected_clock) came from, V(rsc_card), V(system_reference) or V(clock_idx); null
+        when no source named one clock.
+      type: str
+      sample: rsc_card
+    selected_clock_evidence:
+      description: What each source said, keyed by source (a clock id, V(none) for a card without a clock, or null
+        when the source was not read or named no single clock).
+      type: dict
+      sample: {"rsc_card": "clk1", "clock_idx": "clk1", "system_reference": null}
+    selected_clock_conflict:
+      description: True when two sources name different clocks. This is an alarm, C(failover_ready) is then false,
+        and M(meinberg.lantime.rsc) refuses to write unless forced.
+      type: bool
+      sample: false
+    no_clock_selected:
+      description: True when the card reports that it feeds no clock (its outputs are off). An alarm; never
+        compliant, never C(failover_ready).
+      type: bool
+      sample: false
     front_panel:
       description: The positions of the card's front-panel switches. With the mode switch on V(manual), the
         clock switch decides and remote settings have no effect.
@@ -169,6 +193,15 @@ device:
       description: The REST API version string the device reports.
       type: str
       sample: LANTIME REST API V16.03.004
+    ltos_version:
+      description: The LTOS version, from the firmware string.
+      type: str
+      sample: 7.08.004
+    rest_api_version:
+      description: The REST API version number (from C(data.rest-api.api-version) when the reply has it, else from
+        RV(device.api_version)). Bearer tokens need 16 or later (LTOS 7.08).
+      type: str
+      sample: 16.03.004
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always

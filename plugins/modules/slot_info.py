@@ -89,7 +89,9 @@ slots:
       type: str
       sample: clk1
     slot_type:
-      description: The slot type, for example C(clk), C(rsc), C(pwr), C(cpu), C(io).
+      description:
+        - The slot type, for example C(clk), C(rsc), C(pwr), C(cpu), C(io).
+        - Every RSC card reports C(rsc), whatever its slot id or model (C(rsc180), C(rsc180rdu), C(rsc2000), ...).
       type: str
       sample: clk
     slot_position:
@@ -153,6 +155,14 @@ device:
       description: The REST API version string the device reports.
       type: str
       sample: LANTIME REST API V16.03.004
+    ltos_version:
+      description: The LTOS version, from the firmware string.
+      type: str
+      sample: 7.08.004
+    rest_api_version:
+      description: The REST API version number. Bearer tokens need 16 or later (LTOS 7.08).
+      type: str
+      sample: 16.03.004
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always

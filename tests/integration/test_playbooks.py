@@ -208,7 +208,7 @@ def test_facts_table_json_and_csv_through_the_inventory_plugin(tmp_path, simulat
 
 def test_playbooks_resolve_by_fqcn(tmp_path):
     """ansible-playbook meinberg.lantime.<name>, as users run them once the collection is installed."""
-    names = ['meinberg.lantime.%s' % name for name in ('rsc_facts', 'drift_check', 'fleet_rollout')]
+    names = ['meinberg.lantime.%s' % name for name in ('rsc_facts', 'drift_check', 'fleet_rollout', 'capture')]
     # The demo lives beside the simulator, apart from the playbooks for real devices, and imports them by name.
     names.append(str(REPO_ROOT / 'tests' / 'simulator' / 'demo.yml'))
     completed = subprocess.run([str(BIN / 'ansible-playbook'), '-i', 'localhost,', '--syntax-check', *names],

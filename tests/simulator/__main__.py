@@ -59,7 +59,7 @@ def parse_args(argv):
     parser.add_argument("--listen", type=parse_listen, default=("127.0.0.1", 0), metavar="HOST:PORT",
                         help="address of device 0; PORT 0 gives every device a free port, else device i gets PORT+i")
     parser.add_argument("--devices", type=positive_int, default=1, metavar="N", help="number of simulated chassis")
-    parser.add_argument("--fixture", metavar="PATH", help="chassis JSON: a real /api/status document or a scenario")
+    parser.add_argument("--fixture", metavar="PATH", help="chassis JSON: a real /api/status document, a scenario, or a capture file of the capture playbook")
     parser.add_argument("--tls", action=argparse.BooleanOptionalAction, default=True, help="serve HTTPS (default) or plain HTTP")
     parser.add_argument("--cert", metavar="FILE", help="PEM certificate to serve instead of a generated one")
     parser.add_argument("--key", metavar="FILE", help="PEM private key for --cert")

@@ -58,6 +58,9 @@ def handle_api(device, method, path, headers, body):
             return Response.text(403, "REST API is disabled\n")
         route = segments[1] if len(segments) > 1 else ""
         if route == "get-token" and len(segments) == 2:
+            if not device.tokens_supported():
+                # LTOS before 7.08 (REST API below 16) has no token endpoint
+                return Response.message(404, "not found: %s" % path)
             return _get_token(device, method, headers)
         user = _authenticate(device, headers, allow_bearer=True)
         if isinstance(user, Response):
@@ -131,6 +134,8 @@ def _authenticate(device, headers, allow_bearer):
             return user
         return _unauthorized("invalid user name or password")
     if scheme == "bearer":
+        if not device.tokens_supported():
+            return _unauthorized("authentication required")
         if not allow_bearer:
             return _unauthorized("a token request needs user name and password (Basic)")
         user = device.token_user(credentials.strip())

@@ -17,6 +17,7 @@ from sim_model import RscModel, utc_stamp
 
 FAULT_KINDS = ("status", "drop", "delay", "malformed", "truncated")
 MAX_LOGGED_REQUESTS = 100000
+TOKEN_MIN_API_MAJOR = 16
 
 
 class Options:
@@ -60,12 +61,27 @@ class Device:
             if self.rsc_slot is not None:
                 remote = chassis.configuration.get(self.rsc_slot.get("object-id"), {}).get("rsc")
                 self.rsc = RscModel(self.rsc_slot["module"]["rsc"], remote)
-            self.config_data = self._configuration_tree(chassis.configuration)
+            self.config_data = self._configuration_tree(chassis.configuration, chassis.config_tree)
             self.settings = dict(self.options.settings)
             self.faults = []
             self.requests = collections.deque(maxlen=MAX_LOGGED_REQUESTS)
             self.counts = collections.Counter()
             self.tokens = {}
+
+    def api_major(self):
+        """The REST API major version the document reports (data.rest-api, else system-information), or None."""
+        rest = self.status.get("data", {}).get("rest-api")
+        text = rest.get("api-version") if isinstance(rest, dict) else None
+        if not isinstance(text, str):
+            info = self.status.get("system-information")
+            text = info.get("API Version") if isinstance(info, dict) else None
+        match = re.search(r"(\d+)\.\d+", text) if isinstance(text, str) else None
+        return int(match.group(1)) if match else None
+
+    def tokens_supported(self):
+        """Bearer tokens exist from LTOS 7.08 (REST API 16); a document without a version gets them."""
+        major = self.api_major()
+        return major is None or major >= TOKEN_MIN_API_MAJOR
 
     @property
     def serial(self):
@@ -79,7 +95,9 @@ class Device:
         system = self.status.get("data", {}).get("system")
         return system if isinstance(system, dict) else None
 
-    def _configuration_tree(self, configuration):
+    def _configuration_tree(self, configuration, captured=None):
+        if isinstance(captured, dict):
+            return self._captured_tree(captured)
         slots = []
         for slot in slots_of(self.status):
             slot_id = slot.get("object-id")
@@ -89,6 +107,27 @@ class Device:
                 module = configuration.get(slot_id, {})
             slots.append({"object-id": slot_id, "slot-id": slot.get("slot-id", slot_id), "module": module})
         return {"object-id": "configuration", "chassis0": {"slots": slots}}
+
+    def _captured_tree(self, tree):
+        """A captured configuration tree as it is, with the RSC card's settings from the live model."""
+        tree = dict(tree)
+        tree.setdefault("object-id", "configuration")
+        if self.rsc is None:
+            return tree
+        chassis = tree.get("chassis0")
+        chassis = dict(chassis) if isinstance(chassis, dict) else {}
+        slots = [dict(slot) if isinstance(slot, dict) else slot for slot in chassis.get("slots") or []]
+        slot_id = self.rsc_slot.get("object-id")
+        entry = next((slot for slot in slots if isinstance(slot, dict) and slot.get("object-id") == slot_id), None)
+        if entry is None:
+            entry = {"object-id": slot_id, "slot-id": self.rsc_slot.get("slot-id", slot_id)}
+            slots.append(entry)
+        module = dict(entry.get("module")) if isinstance(entry.get("module"), dict) else {}
+        module["rsc"] = self.rsc.config
+        entry["module"] = module
+        chassis["slots"] = slots
+        tree["chassis0"] = chassis
+        return tree
 
     # --- reading (caller holds the lock) ------------------------------------------------------
 

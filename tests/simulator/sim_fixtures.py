@@ -14,6 +14,8 @@ import re
 from sim_model import utc_stamp
 
 SCENARIO_FORMAT = "lantime-sim-scenario/1"
+# A capture written by the collection's capture playbook (meinberg.lantime.capture): served as is.
+CAPTURE_FORMAT = "meinberg.lantime-capture/1"
 DEFAULT_SCENARIO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default-chassis.json")
 
 SCENARIO_KEYS = {"format", "model", "hostname", "serial-number", "firmware", "api-version", "uptime",
@@ -49,20 +51,23 @@ class FixtureError(ValueError):
 class Chassis:
     """What one simulated device is built from."""
 
-    def __init__(self, status, configuration=None, live_clock=False):
+    def __init__(self, status, configuration=None, live_clock=False, config_tree=None):
         self.status = status
         # slot id -> content of that slot's "module" in the configuration tree
         self.configuration = configuration or {}
         # scenario devices move time-stamp, uptime and current-time; real documents stay byte-stable
         self.live_clock = live_clock
+        # a captured configuration tree (the data of GET /api/configuration), served as it is but for the RSC settings
+        self.config_tree = config_tree
 
     def to_text(self):
-        return json.dumps({"status": self.status, "configuration": self.configuration, "live": self.live_clock})
+        return json.dumps({"status": self.status, "configuration": self.configuration, "live": self.live_clock,
+                           "config-tree": self.config_tree})
 
     @classmethod
     def from_text(cls, text):
         raw = json.loads(text)
-        return cls(raw["status"], raw["configuration"], raw["live"])
+        return cls(raw["status"], raw["configuration"], raw["live"], raw.get("config-tree"))
 
 
 def load_fixture(path=None):
@@ -83,7 +88,32 @@ def chassis_from_document(document):
         return Chassis(document, rsc_configuration(document))
     if isinstance(document, dict) and document.get("format") == SCENARIO_FORMAT:
         return from_scenario(document)
-    raise FixtureError("not a status document (system-information + data) nor a %s scenario" % SCENARIO_FORMAT)
+    if isinstance(document, dict) and document.get("format") == CAPTURE_FORMAT:
+        return from_capture(document)
+    raise FixtureError("not a status document (system-information + data), a %s scenario nor a %s capture"
+                       % (SCENARIO_FORMAT, CAPTURE_FORMAT))
+
+
+def from_capture(capture):
+    """A chassis from a capture file: its status document as it is, its configuration tree when it has one."""
+    status = capture.get("status")
+    if not (isinstance(status, dict) and isinstance(status.get("system-information"), dict)
+            and isinstance(status.get("data"), dict)):
+        raise FixtureError("the capture holds no status document (status with system-information and data)")
+    configuration = rsc_configuration(status)
+    tree = capture.get("configuration")
+    tree = tree.get("data") if isinstance(tree, dict) and isinstance(tree.get("data"), dict) else tree
+    if not isinstance(tree, dict):
+        return Chassis(status, configuration)
+    rsc_slot = find_rsc_slot(status)
+    chassis = tree.get("chassis0")
+    for slot in chassis.get("slots", []) if isinstance(chassis, dict) and isinstance(chassis.get("slots"), list) else []:
+        module = slot.get("module") if isinstance(slot, dict) else None
+        remote = module.get("rsc") if isinstance(module, dict) else None
+        if rsc_slot is not None and slot.get("object-id") == rsc_slot.get("object-id") and isinstance(remote, dict):
+            given = {key: remote[key] for key in ("switch-mode", "selected-clock") if isinstance(remote.get(key), str)}
+            configuration.setdefault(slot.get("object-id"), {"rsc": {}})["rsc"].update(given)
+    return Chassis(status, configuration, config_tree=tree)
 
 
 def slots_of(status):

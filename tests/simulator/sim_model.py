@@ -39,6 +39,9 @@ class RscModel:
         seed.update(configuration or {})
         self.config = dict(seed)
         self.applied = dict(seed)
+        # A card may have no clock selected (selected-clock "none"): its outputs are then off until a clock is selected.
+        self.outputs_enabled = block.get("outputs-enabled", True)
+        self._reports_outputs = "outputs-enabled" in block
         self.switchover_count = block.get("switchover-count", 0)
         self.last_switchover = block.get("last-switchover", "never")
         self.pending = []
@@ -125,6 +128,8 @@ class RscModel:
 
     def _switch(self, clock):
         if clock != self.selected:
+            if self.selected not in self.clock_ids and clock in self.clock_ids:
+                self.outputs_enabled = True
             self.selected = clock
             self.switchover_count += 1
             self.last_switchover = utc_stamp()
@@ -136,7 +141,7 @@ class RscModel:
 
     def status_fields(self):
         """The fields of the status block that this model owns."""
-        return {
+        fields = {
             "switch-mode": self.effective_mode,
             "selected-clock": self.selected,
             "front-panel": {"mode-switch": self.panel_mode, "clock-switch": self.panel_clock},
@@ -144,6 +149,9 @@ class RscModel:
             "switchover-count": self.switchover_count,
             "last-switchover": self.last_switchover,
         }
+        if self._reports_outputs:
+            fields["outputs-enabled"] = self.outputs_enabled
+        return fields
 
     def state(self, now):
         """Debug view of the whole model (for GET /_sim/state)."""

@@ -109,7 +109,7 @@ def test_writes_are_sent_once(server):
     state['script'] = Script((503, {'message': 'busy'}, {}))
     client = make(url)
     with pytest.raises(api.RejectedError):
-        client.post('/api/configuration/x', {'a': 1})
+        client.write('/api/configuration/x', {'a': 1}, method='POST')
     assert [(c['method'], c['status']) for c in client.api_calls] == [('POST', 503)]
     assert json.loads(state['script'].seen[0][3]) == {'a': 1}
 
@@ -129,7 +129,7 @@ def test_errors_are_classified_and_name_the_host(server, status, body, method, e
     state['script'] = Script((status, body, {}))
     client = make(url)
     with pytest.raises(error) as caught:
-        client.post('/api/p', {}) if method == 'POST' else client.get('/api/p')
+        client.write('/api/p', {}, method='POST') if method == 'POST' else client.get('/api/p')
     assert str(caught.value).startswith('127.0.0.1:')
     assert text in str(caught.value)
 
@@ -139,7 +139,7 @@ def test_secrets_are_never_echoed(server):
     state['script'] = Script((400, {'message': 'bad password S3cret-pw, token ABCDEF0123'}, {}))
     client = make(url, token='ABCDEF0123')
     with pytest.raises(api.RejectedError) as caught:
-        client.post('/api/p', {})
+        client.write('/api/p', {}, method='POST')
     assert 'S3cret-pw' not in str(caught.value) and 'ABCDEF0123' not in str(caught.value)
     assert '********' in str(caught.value)
 

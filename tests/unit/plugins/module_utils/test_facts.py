@@ -129,7 +129,10 @@ def test_find_rsc_errors_name_what_was_found():
 def test_device_facts_strip_and_fall_back():
     device = facts.device_facts(chassis())
     assert device == {'hostname': 'ims1', 'model': 'M3000', 'serial_number': 'SER1', 'chassis_serial_number': 'CH1',
-                      'firmware': 'fw_7.08.004', 'api_version': 'LANTIME REST API V16.03.004'}
+                      'firmware': 'fw_7.08.004', 'api_version': 'LANTIME REST API V16.03.004',
+                      # the versions as numbers (LTOS from the firmware text; the REST API from data.rest-api, here
+                      # absent, else the "API Version" text)
+                      'ltos_version': '7.08.004', 'rest_api_version': '16.03.004'}
 
 
 def test_bare_sub_tree_is_accepted():

@@ -68,3 +68,31 @@ def test_shows_checks_only_what_was_asked():
     seen = {'switch_mode': 'auto', 'selected_clock': 'clk2'}
     assert logic.shows(seen, switch_mode='auto')
     assert not logic.shows(seen, switch_mode='auto', selected_clock='clk1')
+
+
+def test_no_clock_selected_is_refused_unless_a_clock_is_forced():
+    current = dict(state(clock=None), no_clock_selected=True)
+    for asked in ({'switch_mode': 'auto'}, {'selected_clock': 'clk1'}, {'switch_mode': 'manual', 'force': True}):
+        with pytest.raises(logic.Refusal) as exc:
+            logic.plan_change(current, **asked)
+        assert 'no clock selected' in str(exc.value) and 'selected_clock (clk1 or clk2) with force=true' in str(exc.value)
+    changes, predicted, warnings = logic.plan_change(current, selected_clock='clk2', force=True)
+    assert changes == {'selected_clock': 'clk2'} and predicted == {'switch_mode': 'auto', 'selected_clock': 'clk2'}
+    assert 'turns its signal on for every output card' in warnings[0]
+    # the other rules still hold: an empty slot is refused even then
+    with pytest.raises(logic.Refusal, match='slot is empty'):
+        logic.plan_change(dict(state(clock=None, fitted=(True, False)), no_clock_selected=True),
+                          selected_clock='clk2', force=True)
+
+
+def test_disagreeing_sources_are_refused_unless_forced_even_without_a_change():
+    evidence = {'rsc_card': 'clk1', 'system_reference': 'clk2', 'clock_idx': 'clk2'}
+    current = dict(state(), selected_clock_conflict=True, selected_clock_evidence=evidence)
+    for asked in ({'switch_mode': 'auto'}, {'selected_clock': 'clk2'}):
+        with pytest.raises(logic.Refusal) as exc:
+            logic.plan_change(current, **asked)
+        text = str(exc.value)
+        assert 'the RSC card says clk1, the system sync-status reference says clk2' in text
+        assert 'on site' in text and 'force=true' in text
+    changes, _predicted, warnings = logic.plan_change(current, selected_clock='clk2', force=True)
+    assert changes == {'selected_clock': 'clk2'} and 'going on because force=true' in warnings[0]

@@ -1,0 +1,155 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""The read-only API check over whole documents, with a fake client (no HTTP, no Ansible)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import os
+
+import pytest
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_check
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import NotFoundError, TransportError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIM_FIXTURES = os.path.join(HERE, '..', '..', '..', 'simulator', 'fixtures')
+OWN_FIXTURES = os.path.join(HERE, '..', '..', '..', 'integration', 'fixtures')
+RSC_CONFIG = '/api/configuration/chassis0/slots/rsc/module/rsc'
+
+
+def load(*parts):
+    with open(os.path.join(*parts)) as handle:
+        return json.load(handle)
+
+
+class FakeClient:
+    host = 'ims1.example.net'
+
+    def __init__(self, documents):
+        self.documents = documents
+        self.seen = []
+
+    def get(self, path, deadline=None):
+        self.seen.append(path)
+        document = self.documents.get(path)
+        if isinstance(document, Exception):
+            raise document
+        if document is None:
+            raise NotFoundError('%s: GET %s: not found (HTTP 404)' % (self.host, path), 404)
+        return copy.deepcopy(document)
+
+    def write(self, path, body, method='POST'):
+        raise AssertionError('api_check wrote %s %s' % (method, path))
+
+
+def ims(config=True, rsc_config=None):
+    documents = {'/api/status': load(SIM_FIXTURES, 'ims-m3000-rsc.status.json')}
+    if config:
+        documents['/api/configuration'] = {'data': {'object-id': 'configuration', 'chassis0': {'slots': []}}}
+    documents[RSC_CONFIG] = rsc_config if rsc_config is not None else {
+        'data': {'switch-mode': 'auto', 'selected-clock': 'clk2'}}
+    return documents
+
+
+def by_id(result):
+    return dict((check['id'], check) for check in result['checks'])
+
+
+def test_a_matching_chassis_passes_with_get_requests_only():
+    client = FakeClient(ims())
+    result = api_check.run_checks(client)
+    statuses = dict((c['id'], c['status']) for c in result['checks'])
+    assert [i for i, s in statuses.items() if s != 'pass'] == ['write']
+    assert statuses['write'] == 'not_applicable'
+    assert result['read_compatible'] is True and result['write_compatible'] is True
+    assert (result['ltos_version'], result['rest_api_version']) == ('7.08.009', '16.04.002')
+    assert (result['rsc_slot'], result['rsc_model']) == ('rsc', 'rsc180')
+    assert client.seen == ['/api/status', '/api/configuration', RSC_CONFIG]
+    assert 'documents' not in result
+    checks = by_id(result)
+    assert checks['selected_clock_cross_check']['detail'] == (
+        "the RSC card says clk2, the system sync-status reference says clk2, the clock slots' clock-idx says clk2")
+    assert 'POST /api/configuration/chassis0/slots/rsc/module/rsc' in checks['write']['contract']
+
+
+def test_the_configuration_decides_write_compatibility():
+    result = api_check.run_checks(FakeClient(ims(rsc_config={'data': {'mode': 'auto'}})))
+    check = by_id(result)['rsc_configuration']
+    assert check['status'] == 'fail'
+    assert check['detail'] == 'switch-mode is missing; selected-clock is missing; keys found: mode'
+    assert result['read_compatible'] is True and result['write_compatible'] is False
+    assert result['verdict'].startswith('reads match the contract, writes may not: rsc_configuration')
+    result = api_check.run_checks(FakeClient(ims(config=False)))
+    assert by_id(result)['configuration_tree']['detail'] == \
+        'ims1.example.net: GET /api/configuration: not found (HTTP 404)'
+    assert result['write_compatible'] is False
+
+
+def test_renamed_keys_name_the_missing_and_the_found():
+    result = api_check.run_checks(FakeClient({'/api/status': load(OWN_FIXTURES, 'ims-rsc-renamed.status.json')}))
+    checks = by_id(result)
+    assert checks['rsc_key.switch-mode']['detail'] == (
+        'switch-mode is missing; keys found in module.rsc: aco, active-clock, clock-sync, last-switch, mode, outputs, '
+        'panel, switchovers, tle, watchdog')
+    assert checks['rsc_key.front-panel.mode-switch']['detail'] == 'not read: module.rsc.front-panel is not an object'
+    assert checks['rsc_key.clocks[].object-id']['detail'] == 'not read: module.rsc.clocks is null'
+    assert result['read_compatible'] is False
+
+
+@pytest.mark.parametrize('change, check_id, detail', [
+    ({'switch-mode': 'AUTOMATIC'}, 'rsc_key.switch-mode', 'switch-mode is "AUTOMATIC", expected one of auto, manual'),
+    ({'outputs-enabled': 'yes'}, 'rsc_key.outputs-enabled', 'outputs-enabled is text ("yes"), expected true/false'),
+    ({'switchover-count': -1}, 'rsc_key.switchover-count', 'present, value unknown (-1)'),
+    ({'clocks': [{'object-id': 'clk1'}]}, 'rsc_key.clocks[].time-sync', 'entry 0 lacks time-sync; keys found: object-id'),
+])
+def test_types_and_values_are_checked(change, check_id, detail):
+    documents = ims()
+    slot = [s for s in documents['/api/status']['data']['chassis0']['slots'] if s['slot-id'] == 'rsc'][0]
+    slot['module']['rsc'].update(change)
+    assert by_id(api_check.run_checks(FakeClient(documents)))[check_id]['detail'] == detail
+
+
+def test_a_device_without_rsc_card():
+    result = api_check.run_checks(FakeClient({'/api/status': load(SIM_FIXTURES, 'm300-dcf77.status.json'),
+                                              '/api/configuration': {'data': {'chassis0': {'slots': []}}}}))
+    checks = by_id(result)
+    assert checks['token_support']['status'] == 'not_applicable'
+    assert checks['rsc_card']['detail'].startswith('no RSC card in this chassis; slots found: clk1 (pzf511), clk2 (empty)')
+    assert checks['rsc_key.switch-mode']['detail'] == 'not read: no RSC card in this chassis'
+    assert checks['selected_clock_cross_check']['status'] == 'fail'
+    assert checks['clock_slots']['status'] == 'pass' and checks['configuration_tree']['status'] == 'pass'
+
+
+def test_the_envelope_and_versions():
+    status = load(SIM_FIXTURES, 'ims-m3000-rsc.status.json')
+    del status['links']
+    status['system-information']['version'] = 'fw_7.04.002'
+    del status['data']['rest-api']
+    status['system-information']['API Version'] = 'LANTIME REST API V8.01.001'
+    checks = by_id(api_check.run_checks(FakeClient({'/api/status': status})))
+    assert checks['envelope']['detail'] == 'missing: links; keys found: changes, data, system-information'
+    assert checks['ltos_version']['detail'] == 'LTOS 7.04.002 (fw_7.04.002) is older than 7.06: update the firmware'
+    assert checks['api_version']['detail'].startswith('REST API 8.01.001 (from system-information."API Version") is '
+                                                      'older than 10')
+
+
+def test_only_an_unreadable_status_raises():
+    with pytest.raises(TransportError):
+        api_check.run_checks(FakeClient({'/api/status': TransportError('ims1.example.net: no reply')}))
+
+
+def test_run_with_a_capture():
+    client = FakeClient(ims())
+    result = api_check.run(client, capture=True)
+    assert result['changed'] is False and result['write_compatible'] is True
+    content = result['capture']
+    assert content['format'] == 'meinberg.lantime-capture/1' and content['api_check']['verdict'] == result['verdict']
+    assert content['rsc_configuration']['data'] == {'switch-mode': 'auto', 'selected-clock': 'clk2'}
+    text = json.dumps(content)
+    assert '052314002083' not in text and 'ims-rack4.lab.example.net' not in text
+    assert 'capture' not in api_check.run(FakeClient(ims()))
