@@ -103,7 +103,7 @@ integration: setup
 
 # The same module tests over a connection that is not local, so the modules run in a module process of their own
 # (the path of a task delegated to another host) instead of in the controller's process.
-MODULE_PATH_TESTS := test_rsc_info.py test_rsc.py test_slot_info.py test_api_check.py test_faults.py test_secrets.py
+MODULE_PATH_TESTS := test_rsc_info.py test_rsc.py test_slot_info.py test_api_check.py test_faults.py test_secrets.py test_hostile.py
 integration-module-path: setup
 	LANTIME_TEST_MODULE_PATH=1 $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) \
 		$(addprefix tests/integration/,$(MODULE_PATH_TESTS))

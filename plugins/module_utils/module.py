@@ -21,6 +21,10 @@ from ansible_collections.meinberg.lantime.plugins.module_utils.task import execu
 def run_module(definition):
     """Validate the options with the definition's spec, run it, and exit with its result."""
     module = AnsibleModule(supports_check_mode=True, **definition.validator_args())
+    host = module.params.get('host')
+    if isinstance(host, str) and '@' in host:
+        # An address with user:password@ is refused (task.py); it must not come back in the invocation either.
+        module.no_log_values.add(host)
     if not api.HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=api.REQUESTS_IMPORT_ERROR)
     result = execute(definition, module.params, check_mode=module.check_mode, diff=module._diff,

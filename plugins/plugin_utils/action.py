@@ -46,6 +46,9 @@ class LantimeAction(ActionBase):
             return result
         with self._task_environment():
             validation = ArgumentSpecValidator(**self.DEFINITION.validator_args()).validate(dict(self._task.args))
+            host = validation.validated_parameters.get('host')
+            if isinstance(host, str) and '@' in host:
+                validation._no_log_values.add(host)  # user:password@ in the address: refused, and never echoed
             if len(validation.errors.errors):
                 msg = validation.errors.msg
                 if isinstance(validation.errors.errors[0], UnsupportedError):
