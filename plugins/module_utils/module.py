@@ -34,4 +34,3 @@ def run_module(definition):
     if result.pop('failed', False):
         module.fail_json(**result)
     module.exit_json(**result)
-

@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -123,6 +124,15 @@ class Simulator:
         """API requests each device has logged since start or reset (control calls are not logged)."""
         return [sum(stats['counts'].values()) for stats in self.control_all('GET', 'stats', devices=devices)]
 
+    def method_counts(self, devices=None):
+        """API requests per HTTP method, summed over the devices, since start or reset: {'GET': n, 'POST': m}."""
+        totals = {}
+        for stats in self.control_all('GET', 'stats', devices=devices):
+            for key, count in stats['counts'].items():
+                method = key.split(' ', 1)[0]
+                totals[method] = totals.get(method, 0) + count
+        return totals
+
     def set_latency(self, latency_ms):
         self.control_all('POST', 'settings', {'latency-ms': latency_ms})
 
@@ -146,10 +156,11 @@ def ansible_env(workdir, extra=None):
 class Timed:
     """A finished command: wall time, peak memory (kB, when measured), exit code, output files."""
 
-    def __init__(self, seconds, rc, max_rss_kb, stdout_path, stderr_path):
+    def __init__(self, seconds, rc, max_rss_kb, stdout_path, stderr_path, tree=None):
         self.seconds = seconds
         self.rc = rc
         self.max_rss_kb = max_rss_kb
+        self.tree = tree  # peaks of the whole process tree, when sampled (see TreeSampler)
         self.stdout_path = stdout_path
         self.stderr_path = stderr_path
 
@@ -164,11 +175,89 @@ RSS_WRAPPER = ('import resource, subprocess, sys; rc = subprocess.call(sys.argv[
                'open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(rc)')
 
 
-def run_timed(command, workdir, env, name='run', memory=False, timeout=1800):
+class TreeSampler(threading.Thread):
+    """Samples the memory of a process and all its descendants every `interval` seconds, until stopped.
+
+    GNU time's %M is the largest resident set of any ONE process of the tree (ru_maxrss of the children), i.e. of
+    ansible-playbook's main process. The forked workers share most of their pages with it (copy on write), so their
+    RSS summed over-counts; PSS (proportional set size, from /proc/PID/smaps_rollup) splits shared pages between the
+    processes that share them, so its sum is the tree's real footprint. Both sums are kept, with the peak process
+    count. Linux only; elsewhere it records nothing.
+    """
+
+    def __init__(self, root_pid, interval=0.5):
+        super().__init__(daemon=True)
+        self.root_pid = root_pid
+        self.interval = interval
+        self.peak = {'pss_kb': 0, 'rss_kb': 0, 'processes': 0, 'samples': 0}
+        self._halt = threading.Event()
+
+    @staticmethod
+    def _parents():
+        parents = {}
+        for entry in os.listdir('/proc'):
+            if entry.isdigit():
+                try:
+                    with open('/proc/%s/stat' % entry, encoding='utf-8', errors='replace') as handle:
+                        fields = handle.read().rsplit(')', 1)[1].split()
+                    parents[int(entry)] = int(fields[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        return parents
+
+    def _tree(self):
+        children = {}
+        for pid, parent in self._parents().items():
+            children.setdefault(parent, []).append(pid)
+        found, todo = [], [self.root_pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, ()))
+        return found
+
+    @staticmethod
+    def _memory(pid):
+        values = {}
+        try:
+            with open('/proc/%d/smaps_rollup' % pid, encoding='utf-8') as handle:
+                for line in handle:
+                    key, dummy, rest = line.partition(':')
+                    if key in ('Rss', 'Pss'):
+                        values[key] = int(rest.split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return values
+
+    def run(self):
+        if not os.path.isdir('/proc'):
+            return
+        while not self._halt.is_set():
+            pss = rss = count = 0
+            for pid in self._tree():
+                values = self._memory(pid)
+                if values:
+                    pss += values.get('Pss', 0)
+                    rss += values.get('Rss', 0)
+                    count += 1
+            self.peak['pss_kb'] = max(self.peak['pss_kb'], pss)
+            self.peak['rss_kb'] = max(self.peak['rss_kb'], rss)
+            self.peak['processes'] = max(self.peak['processes'], count)
+            self.peak['samples'] += 1
+            self._halt.wait(self.interval)
+
+    def stop(self):
+        self._halt.set()
+        self.join(10)
+        return dict(self.peak, interval_s=self.interval)
+
+
+def run_timed(command, workdir, env, name='run', memory=False, tree=False, timeout=1800):
     """Run a command from the repo root with output to files; time it from spawn to exit.
 
     With memory=True its peak resident set size is measured too: by GNU time when it is there, else by a Python
     wrapper reading getrusage(RUSAGE_CHILDREN). Either adds a few ms of process start-up to the wall time.
+    With tree=True a TreeSampler also follows the memory of the whole process tree (the result's .tree).
     """
     workdir = Path(workdir)
     stdout_path, stderr_path, rss_path = workdir / (name + '.out'), workdir / (name + '.err'), workdir / (name + '.rss')
@@ -176,16 +265,25 @@ def run_timed(command, workdir, env, name='run', memory=False, timeout=1800):
         command = [GNU_TIME, '-o', str(rss_path), '-f', '%M'] + list(command)
     elif memory:
         command = [sys.executable, '-c', RSS_WRAPPER, str(rss_path)] + list(command)
+    sampler = None
     with open(stdout_path, 'wb') as out, open(stderr_path, 'wb') as err:
         started = time.perf_counter()
-        completed = subprocess.run(command, cwd=str(REPO_ROOT), env=env, stdout=out, stderr=err, timeout=timeout,
-                                   check=False)
+        process = subprocess.Popen(command, cwd=str(REPO_ROOT), env=env, stdout=out, stderr=err)  # pylint: disable=consider-using-with
+        if tree:
+            sampler = TreeSampler(process.pid)
+            sampler.start()
+        try:
+            returncode = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            returncode = process.wait()
         seconds = time.perf_counter() - started
+    tree_peak = sampler.stop() if sampler else None
     max_rss = None
     if memory and rss_path.exists():
         text = rss_path.read_text(encoding='utf-8').strip().splitlines()
         max_rss = int(text[-1]) if text and text[-1].isdigit() else None
-    return Timed(seconds, completed.returncode, max_rss, stdout_path, stderr_path)
+    return Timed(seconds, returncode, max_rss, stdout_path, stderr_path, tree=tree_peak)
 
 
 def read_timing_log(path):
@@ -222,6 +320,31 @@ def task_spans(events):
             span[2] = max(span[2], event['t'])
             span[3] += 1
     return [(name, end - start, hosts) for name, start, end, hosts in spans]
+
+
+def task_totals(events):
+    """Per task name, in play order: the spans summed over its runs (a task runs once per batch under `serial`, with
+    the same uuid each time), the host results and their statuses. [{'task', 'seconds', 'runs', 'results', 'statuses'}]."""
+    by_name, current, out = {}, {}, []
+    for event in events:
+        if event['event'] == 'task':
+            entry = by_name.get(event['name'])
+            if entry is None:
+                entry = by_name[event['name']] = {'task': event['name'], 'seconds': 0.0, 'runs': 0, 'results': 0,
+                                                  'statuses': {}}
+                out.append(entry)
+            entry['runs'] += 1
+            current[event['uuid']] = [entry, event['t'], event['t']]  # the run this uuid's results now belong to
+        elif event['event'] == 'result' and event['uuid'] in current:
+            run = current[event['uuid']]
+            entry = run[0]
+            entry['seconds'] += max(0.0, event['t'] - run[2])  # extend this run's span to the latest result
+            run[2] = max(run[2], event['t'])
+            entry['results'] += 1
+            entry['statuses'][event['status']] = entry['statuses'].get(event['status'], 0) + 1
+    for entry in out:
+        entry['seconds'] = round(entry['seconds'], 2)
+    return out
 
 
 def write_json(path, data):
