@@ -342,7 +342,7 @@ class LantimeClient:
         self._version_checked = True
         major = self.api_major = document_api_major(document)
         if major is not None and major < MIN_API_MAJOR:
-            self.warnings.append('%s reports REST API version %d; this collection is built for API %d and later '
+            self.warnings.append('%s reports REST API version %s; this collection is built for API %s and later '
                                  '(LTOS firmware 7.06 and later). Update the firmware if replies look wrong.'
                                  % (self.host, major, MIN_API_MAJOR))
 
