@@ -208,24 +208,24 @@ def _watch(connection):
         watchdog.watch(connection)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Watched:
+    """Mixed into urllib3's connection classes: each connection registers with the request's watchdog."""
+
     def connect(self):
         _watch(self)
-        return super(_WatchedHTTPConnection, self).connect()
+        return super(_Watched, self).connect()
 
     def request(self, *args, **kwargs):  # pylint: disable=signature-differs
         _watch(self)
-        return super(_WatchedHTTPConnection, self).request(*args, **kwargs)
+        return super(_Watched, self).request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self):
-        _watch(self)
-        return super(_WatchedHTTPSConnection, self).connect()
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
-        _watch(self)
-        return super(_WatchedHTTPSConnection, self).request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):

@@ -8,6 +8,7 @@ import json
 
 from ansible_run import REPO_ROOT, play, run_playbook, task
 from conftest import FIXTURES_DIR
+from test_playbooks import plugin_inventory
 
 PLAYBOOK = REPO_ROOT / 'playbooks' / 'capture.yml'
 PASSWORD = 'V1ew-Secret'
@@ -15,19 +16,10 @@ SIM = ('--no-tls', '--user', 'viewer:%s:info' % PASSWORD)
 CREDENTIALS = {'LANTIME_USERNAME': 'viewer', 'LANTIME_PASSWORD': PASSWORD}
 
 
-def inventory(tmp_path, sim, names):
-    lines = ['plugin: meinberg.lantime.ims', 'chassis:']
-    for index, name in enumerate(names):
-        lines += ['  - name: %s' % name, '    host: %s' % sim.url(index)]
-    path = tmp_path / 'lantime.ims.yml'
-    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
-    return str(path)
-
-
 def capture(tmp_path, sim, names, *args):
     directory = tmp_path / 'captures'
     run = run_playbook(tmp_path, PLAYBOOK, '-e', 'capture_dir=%s' % directory, *args,
-                       inventory=inventory(tmp_path, sim, names), env=CREDENTIALS)
+                       inventory=plugin_inventory(tmp_path, sim, names), env=CREDENTIALS)
     return run, directory
 
 
