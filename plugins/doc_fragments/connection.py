@@ -17,41 +17,41 @@ options:
     description:
       - The device's REST API address, as a hostname, C(host:port), or full URL (C(https://host:8443)).
       - Without a scheme, C(https://) is used.
-      - If not set, the value of the E(LANTIME_HOST) environment variable is used.
+      - If not set, the host variable C(lantime_host) is used, else the E(LANTIME_HOST) environment variable.
     type: str
     required: true
   username:
     description:
       - User name for HTTP Basic authentication. Reading needs any user level; changes need an admin-level user.
       - Give O(username) and O(password), or O(token), or all three (the credentials then renew an expired token).
-      - If not set, the value of the E(LANTIME_USERNAME) environment variable is used.
+      - If not set, the host variable C(lantime_username) is used, else the E(LANTIME_USERNAME) environment variable.
     type: str
   password:
     description:
       - Password for O(username).
-      - If not set, the value of the E(LANTIME_PASSWORD) environment variable is used.
+      - If not set, the host variable C(lantime_password) is used, else the E(LANTIME_PASSWORD) environment variable.
     type: str
   token:
     description:
       - A bearer token from the device's C(PUT /api/get-token) (LTOS 7.08 and later), sent in an C(Authorization) header.
-      - If not set, the value of the E(LANTIME_TOKEN) environment variable is used.
+      - If not set, the host variable C(lantime_token) is used, else the E(LANTIME_TOKEN) environment variable.
     type: str
   validate_certs:
     description:
       - Verify the device's TLS certificate. Set to V(false) only on a trusted management network.
-      - If not set, the value of the E(LANTIME_VALIDATE_CERTS) environment variable is used.
+      - If not set, the host variable C(lantime_validate_certs) is used, else the E(LANTIME_VALIDATE_CERTS) environment variable.
     type: bool
     default: true
   ca_path:
     description:
       - A PEM file with the CA certificate(s) that signed the device's certificate, used when O(validate_certs=true).
-      - If not set, the value of the E(LANTIME_CA_PATH) environment variable is used.
+      - If not set, the host variable C(lantime_ca_path) is used, else the E(LANTIME_CA_PATH) environment variable.
     type: path
   use_proxy:
     description:
       - Use the proxy set in the environment (C(https_proxy), C(http_proxy), C(no_proxy)).
       - Set to V(false) when the devices sit on a management network that a proxy cannot reach.
-      - If not set, the value of the E(LANTIME_USE_PROXY) environment variable is used.
+      - If not set, the host variable C(lantime_use_proxy) is used, else the E(LANTIME_USE_PROXY) environment variable.
     type: bool
     default: true
   timeout:
@@ -59,7 +59,7 @@ options:
       - Seconds one HTTP request may take in all, from connecting to the last byte of the reply (1 to 3600). A device
         that answers too slowly, or never finishes its reply, fails the request after this time.
       - Replies larger than 16 MiB (after decompression) are refused.
-      - If not set, the value of the E(LANTIME_TIMEOUT) environment variable is used.
+      - If not set, the host variable C(lantime_timeout) is used, else the E(LANTIME_TIMEOUT) environment variable.
     type: int
     default: 30
   retries:
@@ -67,12 +67,17 @@ options:
       - How many times a read is retried after a connection error or an HTTP 429, 502, 503 or 504 reply (0 to 10),
         with growing pauses (a C(Retry-After) header is honoured up to 30 seconds). Writes are never repeated.
       - A read therefore takes at most (1 + O(retries)) times O(timeout), plus the pauses.
-      - If not set, the value of the E(LANTIME_RETRIES) environment variable is used.
+      - If not set, the host variable C(lantime_retries) is used, else the E(LANTIME_RETRIES) environment variable.
     type: int
     default: 3
 requirements:
   - requests (Python library, on the controller)
 notes:
+  - The connection options are looked up in this order, option by option. First the task's options, including
+    C(module_defaults). Then the host variables C(lantime_host), C(lantime_username), C(lantime_password),
+    C(lantime_token), C(lantime_validate_certs), C(lantime_ca_path), C(lantime_use_proxy), C(lantime_timeout) and
+    C(lantime_retries); the inventory plugin P(meinberg.lantime.ims#inventory) sets C(lantime_host) for every slot.
+    Then the C(LANTIME_*) environment variables, and last the defaults.
   - The modules run on the controller and talk to the device over HTTPS; use C(connection=local) or
     C(delegate_to=localhost) for hosts that are devices.
   - Every result carries C(api_calls), the list of HTTP requests the task made, for troubleshooting.

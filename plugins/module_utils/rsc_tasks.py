@@ -18,6 +18,8 @@ from ansible_collections.meinberg.lantime.plugins.module_utils.errors import Lan
 from ansible_collections.meinberg.lantime.plugins.module_utils.task import TaskDefinition
 
 MAX_WAIT = 3600
+# The value of switch_mode and selected_clock that leaves the setting alone, so that a policy can say so.
+ANY = 'any'
 
 
 def check_slot_option(task):
@@ -76,6 +78,20 @@ def _desired_text(asked):
     return 'switch_mode=%s, selected_clock=%s' % (asked['switch_mode'] or 'any', asked['selected_clock'] or 'any')
 
 
+def asked_state(params):
+    """The state the task asks for: switch_mode and selected_clock, None where not managed."""
+    return dict((key, None if params.get(key) == ANY else params.get(key)) for key in ('switch_mode', 'selected_clock'))
+
+
+def weakened_warning(where, rsc, drift, asked):
+    """The warning for a card whose redundancy is weakened (it reports alarms), or None."""
+    if not rsc.get('alarms'):
+        return None
+    return '%s: redundancy is weakened: %s.%s' % (
+        where, '; '.join(rsc['alarms']),
+        '' if drift else ' The card already has the desired state (%s), so nothing is changed.' % _desired_text(asked))
+
+
 def _rsc(task):
     params = task.params
     wait = params['wait_timeout']
@@ -83,7 +99,7 @@ def _rsc(task):
         task.fail('invalid options: wait_timeout: must be a whole number of seconds from 1 to %d, got %s'
                   % (MAX_WAIT, wait))
     check_slot_option(task)
-    asked = dict(switch_mode=params['switch_mode'], selected_clock=params['selected_clock'])
+    asked = asked_state(params)
     try:
         current, device, clocks = logic.read_rsc(task.client, params['slot'])
     except ReplyShapeError as exc:
@@ -101,6 +117,12 @@ def _rsc(task):
         if task.diff and verdict != 'refused':
             result['diff'] = {'before': before, 'after': after}
         result.update(extra)
+        return result
+
+    def succeeded(result):
+        warning = weakened_warning(where, result['rsc'], drift, asked)
+        if warning:
+            task.warn(warning)
         return result
 
     try:
@@ -122,10 +144,10 @@ def _rsc(task):
     for warning in warnings:
         task.warn('%s: %s' % (where, warning))
     if not changes:
-        return outcome('compliant', current, before, changed=False)
+        return succeeded(outcome('compliant', current, before, changed=False))
     written = logic.write_body(changes)
     if task.check_mode:
-        return outcome('would_change', current, predicted, changed=True, written=written)
+        return succeeded(outcome('would_change', current, predicted, changed=True, written=written))
 
     applied = logic.apply_change(task.client, slot_id, written, asked, before, clocks, wait)
     seen = applied['seen']
@@ -142,7 +164,7 @@ def _rsc(task):
                       'restored. Fix the cause on the chassis (see meinberg.lantime.rsc_info); the change itself stays '
                       'in place.' % (where, _desired_text(asked), '; '.join(seen['alarms']) or 'no alarm reported'),
                       **dict(result, outcome='failed'))
-        return result
+        return succeeded(result)
     if seen is None:
         task.fail('%s: the write was sent%s, but the card could not be read back within %d s (%s). The change may or '
                   'may not have been applied: check the device with meinberg.lantime.rsc_info and run the task again.'
@@ -168,9 +190,9 @@ def _rsc(task):
 
 RSC = TaskDefinition('rsc', dict(
     slot=dict(type='str'),
-    switch_mode=dict(type='str', choices=list(api_map.SWITCH_MODES)),
-    selected_clock=dict(type='str', choices=list(api_map.CLOCK_IDS)),
+    switch_mode=dict(type='str', choices=list(api_map.SWITCH_MODES) + [ANY]),
+    selected_clock=dict(type='str', choices=list(api_map.CLOCK_IDS) + [ANY]),
     force=dict(type='bool', default=False),
     require_failover_ready=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=30),
-), _rsc, required_one_of=[('switch_mode', 'selected_clock')])
+), _rsc)

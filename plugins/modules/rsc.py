@@ -44,16 +44,17 @@ options:
     description:
       - V(auto) lets the card fail over to the other clock when the one in use loses sync (it does not switch back
         on its own). V(manual) pins the selected clock and turns failover off; the module warns when it sets it.
-      - When left out, the mode stays as it is. At least one of O(switch_mode) and O(selected_clock) is required.
+      - When left out (or V(any)), the mode stays as it is. With neither O(switch_mode) nor O(selected_clock) the
+        module only reads the card and reports it (RV(outcome=compliant)).
     type: str
-    choices: [auto, manual]
+    choices: [auto, manual, any]
   selected_clock:
     description:
       - The clock module that should feed the backplane. In V(auto) mode, selecting a clock is a one-time switchover;
         the card's automatic logic carries on from there.
-      - When left out, the selected clock stays as it is.
+      - When left out (or V(any)), the selected clock stays as it is.
     type: str
-    choices: [clk1, clk2]
+    choices: [clk1, clk2, any]
   force:
     description:
       - Allow selecting a clock module that is not synchronized. The outputs then follow a free-running clock.
@@ -78,6 +79,8 @@ options:
     default: 30
 notes:
   - The C(diff) holds only C(switch_mode) and C(selected_clock), as the card shows them in effect.
+  - When the card reports alarms (its redundancy is weakened, for example a clock out of sync) and the task does
+    not fail, the module warns and names them.
   - If the write gets no answer (a dropped connection or an HTTP 5xx), the module reads the card again and reports
     success only if the card shows the asked state.
 seealso:
@@ -100,17 +103,12 @@ EXAMPLES = r'''
     switch_mode: manual
     selected_clock: clk2
 
-- name: Same, connection set once for the whole collection and taken from the inventory plugin's host variables
-  module_defaults:
-    group/meinberg.lantime.lantime:
-      host: "{{ lantime_host }}"
-      username: "{{ lantime_username }}"
-      password: "{{ lantime_password }}"
-  block:
-    - name: Back to auto mode
-      meinberg.lantime.rsc:
-        slot: "{{ lantime_slot_id }}"
-        switch_mode: auto
+# On a host from the inventory plugin meinberg.lantime.ims, the connection comes from the host variables
+# lantime_host (set by the plugin) and lantime_username/lantime_password (yours, for example from a vault).
+- name: Back to auto mode
+  meinberg.lantime.rsc:
+    slot: "{{ lantime_slot_id }}"
+    switch_mode: auto
 
 # Credentials from LANTIME_HOST, LANTIME_USERNAME and LANTIME_PASSWORD in the environment.
 - name: Check for drift only (run with --check --diff)
@@ -174,6 +172,25 @@ status:
   description: The HTTP status of a request the device refused (for example V(403) for a read-only user).
   returned: when a request was refused
   type: int
+record:
+  description:
+    - The outcome as one flat record for reports, the same on success and failure; the role M(meinberg.lantime.rsc)
+      keeps it in the host fact C(rsc_result), and the playbooks' JSON, JUnit and table reports list it per host.
+    - C(host) and C(chassis) are the inventory's C(inventory_hostname) and C(lantime_chassis); C(address) is the API
+      address without user information; C(desired) holds null for "any"; C(changed) is true only when a write
+      was sent.
+    - C(status) is V(ok) (nothing asked, read only), V(compliant), V(drift) (check mode found a difference),
+      V(changed), V(refused), V(unreadable) or V(failed); C(error) says why, on failure.
+  returned: always
+  type: dict
+  sample: {"host": "ims1_rsc", "chassis": "ims1", "slot": "rsc", "address": "https://ims1.example.net",
+           "desired": {"switch_mode": "auto", "selected_clock": null},
+           "before": {"switch_mode": "manual", "selected_clock": "clk1"},
+           "after": {"switch_mode": "auto", "selected_clock": "clk1"}, "drift": true, "changed": true,
+           "status": "changed", "clocks": {"clk1": {"fitted": true, "time_sync": true, "model": "gps180"},
+                                           "clk2": {"fitted": true, "time_sync": true, "model": "gps180"}},
+           "front_panel": {"mode_switch": "auto", "clock_switch": "clk1"}, "failover_ready": true, "alarms": [], "switchover_count": 3,
+           "error": null}
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always

@@ -50,12 +50,16 @@ EXAMPLES = r'''
     that: result.rsc.failover_ready
     fail_msg: "{{ inventory_hostname }}: {{ result.rsc.alarms | join(', ') }}"
 
-- name: Set the connection once for every module of the collection
+# On a host from the inventory plugin meinberg.lantime.ims, the address comes from the host variable lantime_host,
+# and lantime_username/lantime_password (for example in group_vars, from a vault) give the credentials.
+- name: Read the RSC card of this inventory host
+  meinberg.lantime.rsc_info:
+    slot: "{{ lantime_slot_id }}"
+  register: result
+
+- name: Set an option once for every module of the collection
   module_defaults:
     group/meinberg.lantime.lantime:
-      host: "{{ lantime_host }}"
-      username: "{{ lantime_username }}"
-      password: "{{ lantime_password }}"
       ca_path: /etc/pki/lantime-ca.pem
   block:
     - name: Read the RSC card in slot rsc

@@ -10,6 +10,11 @@ on the controller, the action plugin validates the options with the module's own
 fallbacks and the task's environment included), runs the same task definition (module_utils/task.py) and masks
 no_log values, as AnsibleModule would. On any other connection (a task delegated to a jump host) the module runs
 there as usual.
+
+On both paths, an option set to null counts as not set, and a connection option the task does not set is taken
+from the host variable of the same name with a lantime_ prefix (lantime_host, which the inventory plugin sets,
+lantime_username, ...), before the LANTIME_* environment. Reading them here, rather than templating nine
+"default(omit)" expressions into every task, keeps a task per host cheap.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,6 +24,7 @@ __metaclass__ = type
 import contextlib
 import os
 
+from ansible.errors import AnsibleValueOmittedError
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -26,7 +32,9 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
-from ansible_collections.meinberg.lantime.plugins.module_utils.task import execute
+from ansible_collections.meinberg.lantime.plugins.module_utils.task import CONNECTION_ARGSPEC, execute
+
+HOST_VARIABLE_PREFIX = 'lantime_'
 
 
 class LantimeAction(ActionBase):
@@ -38,27 +46,49 @@ class LantimeAction(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(LantimeAction, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
         module_name = 'meinberg.lantime.%s' % self.DEFINITION.name
+        args = self._args_with_host_variables(task_vars)
         if getattr(self._connection, 'transport', None) != 'local' or not api.HAS_REQUESTS:
             # Another host (or no requests library here): the module, there, does the work.
-            result.update(self._execute_module(module_name=module_name, module_args=self._task.args,
-                                               task_vars=task_vars))
-            return result
+            result.update(self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars))
+            return self.finish(result, args, task_vars)
         with self._task_environment():
-            validation = ArgumentSpecValidator(**self.DEFINITION.validator_args()).validate(dict(self._task.args))
-            host = validation.validated_parameters.get('host')
+            validation = ArgumentSpecValidator(**self.DEFINITION.validator_args()).validate(args)
+            params = validation.validated_parameters
+            host = params.get('host')
             if isinstance(host, str) and '@' in host:
                 validation._no_log_values.add(host)  # user:password@ in the address: refused, and never echoed
             if len(validation.errors.errors):
                 msg = validation.errors.msg
                 if isinstance(validation.errors.errors[0], UnsupportedError):
                     msg = 'Unsupported parameters for (%s) module: %s' % (module_name, msg)
-                result.update(failed=True, msg=remove_values(msg, validation._no_log_values))
-                return result
-            outcome = execute(self.DEFINITION, validation.validated_parameters, check_mode=self._task.check_mode,
-                              diff=self._task.diff, user_agent_extra='ansible-core/%s' % ANSIBLE_VERSION)
-        result.update(remove_values(outcome, validation._no_log_values))
+                outcome = {'failed': True, 'msg': msg}
+            else:
+                outcome = execute(self.DEFINITION, params, check_mode=self._task.check_mode, diff=self._task.diff,
+                                  user_agent_extra='ansible-core/%s' % ANSIBLE_VERSION)
+        # The record is made from the masked result: its host and chassis are inventory names, not values to mask.
+        result.update(self.finish(remove_values(outcome, validation._no_log_values), params, task_vars))
         return result
+
+    def finish(self, result, params, task_vars):  # pylint: disable=unused-argument
+        """What a task adds to its result on either path (see the rsc action plugin)."""
+        return result
+
+    def _args_with_host_variables(self, task_vars):
+        """The task's options without nulls; a connection option it does not set comes from its lantime_* host variable."""
+        args = dict((key, value) for key, value in self._task.args.items() if value is not None)
+        for option in CONNECTION_ARGSPEC:
+            variable = HOST_VARIABLE_PREFIX + option
+            if option in args or task_vars.get(variable) is None:
+                continue
+            try:
+                value = self._templar.template(task_vars[variable])
+            except AnsibleValueOmittedError:  # "{{ ... | default(omit) }}": not set
+                continue
+            if value is not None:
+                args[option] = value
+        return args
 
     @contextlib.contextmanager
     def _task_environment(self):

@@ -176,12 +176,16 @@ def test_two_plays_racing_on_one_chassis(tmp_path, sim):
     assert any(not out['failed'] for out in results.values())
 
 
-def test_requires_a_setting(tmp_path, sim):
-    out = rsc(tmp_path, sim)[1]
-    assert out['failed'] is True and 'one of the following is required: switch_mode, selected_clock' in out['msg']
+def test_without_a_setting_it_only_reads(tmp_path, sim):
+    for settings in ({}, {'switch_mode': 'any', 'selected_clock': 'any'}, {'switch_mode': None}):  # null: not set
+        sim.reset()
+        out = rsc(tmp_path, sim, **settings)[1]
+        assert out['failed'] is False and out['changed'] is False and out['outcome'] == 'compliant', out
+        assert [(r['method'], r['path']) for r in sim.stats()['requests']] == [('GET', '/api/status/chassis0')]
+        assert out['record']['status'] == 'ok' and out['record']['desired'] == {'switch_mode': None, 'selected_clock': None}
 
 
 def test_bad_choice_fails_before_any_request(tmp_path, sim):
     out = rsc(tmp_path, sim, selected_clock='clk3')[1]
-    assert out['failed'] is True and "value of selected_clock must be one of: clk1, clk2, got: clk3" in out['msg']
+    assert out['failed'] is True and "value of selected_clock must be one of: clk1, clk2, any, got: clk3" in out['msg']
     assert sim.stats()['requests'] == []

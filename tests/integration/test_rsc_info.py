@@ -135,6 +135,25 @@ def test_connection_from_environment_and_module_defaults(tmp_path, sim):
     assert run.result('defaults')['rsc']['slot_id'] == 'rsc'
 
 
+def test_connection_from_host_variables_with_task_options_first(tmp_path, sim):
+    """The lantime_* host variables (as the inventory plugin sets lantime_host), templated, before the environment."""
+    host_vars = {'lantime_host': sim.url(), 'lantime_username': 'viewer', 'lantime_password': '{{ vault_password }}',
+                 'vault_password': 'V1ew-Secret', 'lantime_timeout': 7,
+                 'lantime_token': '{{ no_such_token | default(omit) }}'}  # omitted: not set
+    env = {'LANTIME_HOST': 'http://127.0.0.1:9', 'LANTIME_USERNAME': 'nobody', 'LANTIME_PASSWORD': 'wrong'}
+    run = run_playbook(tmp_path, play(task('vars', 'meinberg.lantime.rsc_info'), vars=dict(
+        host_vars, ansible_python_interpreter='{{ ansible_playbook_python }}')), '-vvvv', env=env)
+    assert run.rc == 0, run.output
+    assert run.result('vars')['rsc']['slot_id'] == 'rsc'
+    assert 'V1ew-Secret' not in run.output
+    # A task option wins over the host variable: a wrong password given on the task is refused by the device.
+    run = run_playbook(tmp_path, play(task('option', 'meinberg.lantime.rsc_info', ignore_errors=True,
+                                           password='Wr0ng-Secret'),
+                                      vars=dict(host_vars, ansible_python_interpreter='{{ ansible_playbook_python }}')))
+    out = run.result('option')
+    assert out['failed'] is True and out['status'] == 401, out
+
+
 def test_tls_with_ca_path_and_without_verification(tmp_path, simulator_factory):
     sim = simulator_factory('--tls', '--user', 'admin:Adm1n-Secret:admin')
     assert sim.url().startswith('https://')
