@@ -154,24 +154,58 @@ def test_rollout_stops_at_a_failing_canary_and_leaves_the_rest_untouched(tmp_pat
     setup_posts = [len(posts(sim, i)) for i in range(3)]
     inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2', 'ims3'))
 
-    for args in (('--check',), ()):
-        run = playbook(tmp_path, 'fleet_rollout', inventory, *args)
+    # The last run has a drift check before the rollout, in the same run: the records it leaves on every host must
+    # not count as reached by the rollout. A stopped rollout ends the run: the play after it never starts.
+    after_drift_check = [{'ansible.builtin.import_playbook': str(PLAYBOOKS / name)}
+                         for name in ('drift_check.yml', 'fleet_rollout.yml')]
+    after_drift_check.append({'name': 'after', 'hosts': 'localhost', 'gather_facts': False,
+                              'tasks': [{'name': 'after the rollout', 'ansible.builtin.debug': {'msg': 'too far'}}]})
+    for args in (('--check',), (), ('-e', 'drift_check_fail=false', '-e', 'drift_check_report_dir=%s' % (tmp_path / 'r'))):
+        if args and args[0] == '-e':
+            run = run_playbook(tmp_path, after_drift_check, *args, inventory=inventory, env=CREDENTIALS)
+        else:
+            run = playbook(tmp_path, 'fleet_rollout', inventory, *args)
         assert run.rc != 0, run.output
         assert 'ROLLOUT STOPPED: 1 of 1 hosts of this batch failed' in run.output
         assert 'Not touched: ims2_rsc, ims3_rsc.' in run.output
         assert '3 hosts: 1 failed, 2 not touched.' in run.output
-        # The canary failed with its name, chassis and slot, the reason, and what to do.
-        failed = run.result('Fail the hosts whose change failed, so that the failure limit stops the rollout')
-        assert failed['failed'] is True
-        assert failed['msg'].startswith('ims1_rsc (chassis ims1, slot rsc): refused: refused, nothing was changed: '
-                                        'clk2 is not synchronized.')
+        assert run.rc == 2, run.rc  # failed hosts, as ansible-playbook reports them
+        rollout = run.results[[r['task'] for r in run.results].index('Show the plan'):]
+        # The canary failed with its name, chassis, slot and address, the reason, and what to do.
+        failed = [r for r in rollout if r['task'].endswith('Fail with the reason and what to do')]
+        assert [(r['host'], r['status']) for r in failed] == [('ims1_rsc', 'failed')]
+        failed = failed[0]['result']
+        assert failed['msg'].startswith('ims1_rsc (chassis ims1, slot rsc, %s): refused, nothing was changed: '
+                                        'clk2 is not synchronized.' % sim.url(0))
         assert 'rsc_require_failover_ready=false' in failed['msg']
         # The later batches never started: the role ran on the canary only.
-        hosts = set(r['host'] for r in run.results
+        hosts = set(r['host'] for r in rollout
                     if r['task'].endswith('Bring the RSC card to the policy (read, check, change, read back)'))
         assert hosts == {'ims1_rsc'}
         assert [len(posts(sim, i)) for i in range(3)] == setup_posts
         assert [effective(sim, i) for i in range(3)] == [('manual', 'clk1')] * 3
+        assert 'after the rollout' not in [r['task'] for r in run.results]
+
+
+def test_rollout_goes_on_while_failures_stay_within_the_limit(tmp_path, simulator_factory):
+    """rollout_max_fail_percentage=50: a batch of 2 with 1 failure goes on; the run still ends failed."""
+    sim = simulator_factory(*ADMIN, '--devices', '4')
+    for device in range(4):
+        api_write(sim, device, switch_mode='manual')
+    for device in range(4):
+        settle(sim, device, ('manual', 'clk1'))
+    sim.set_clock('clk2', False, device=1)  # ims2 is refused
+    setup_posts = [len(posts(sim, i)) for i in range(4)]
+    inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2', 'ims3', 'ims4'))
+    run = playbook(tmp_path, 'fleet_rollout', inventory, '-e', '{"rollout_batches": [2, 2], "rollout_max_fail_percentage": 50}')
+    assert run.rc == 2, run.output
+    assert 'ROLLOUT STOPPED' not in run.output
+    assert '4 hosts: 3 changed, 1 failed.' in run.output
+    assert [len(posts(sim, i)) - setup_posts[i] for i in range(4)] == [1, 0, 1, 1]
+    assert [effective(sim, i) for i in range(4)] == [('auto', 'clk1'), ('manual', 'clk1'), ('auto', 'clk1'),
+                                                     ('auto', 'clk1')]
+    # ims2's module task failed, then the role failed it with the reason; no other host failed.
+    assert set(r['host'] for r in run.results if r['status'] == 'failed') == {'ims2_rsc'}
 
 
 def test_facts_table_json_and_csv_through_the_inventory_plugin(tmp_path, simulator_factory):

@@ -52,6 +52,9 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
         {'unsynced': 'refused', 'compliant': 'compliant', 'manual': 'drift', 'repair': 'drift'}
     assert got['manual']['after'] == {'switch_mode': 'auto', 'selected_clock': 'clk1'} and got['manual']['changed'] is False
     assert got['compliant']['alarms'] == ['clk2 not synchronized'] and got['compliant']['drift'] is False
+    # A compliant card with an alarm is left alone, with a warning that names the alarm.
+    assert ('%s, slot rsc: redundancy is weakened: clk2 not synchronized. The card already has the desired state '
+            '(switch_mode=auto, selected_clock=any), so nothing is changed.' % sim.url(1).split('://')[1]) in ' '.join(run.output.split())
     assert [len(posts(sim, i)) for i in range(4)] == setup_posts
     refusal = failures(run)['unsynced']
     assert refusal.startswith('unsynced_rsc (chassis unsynced, slot rsc, %s): refused, nothing was changed: clk2 is '
