@@ -42,11 +42,12 @@ def _result_cell(record, status):
 def _row(record):
     status = record.get('status') or 'no result'
     state = record.get('after') if status == 'changed' else record.get('before')
-    state = state if isinstance(state, Mapping) else {}
     clocks = record.get('clocks') if isinstance(record.get('clocks'), Mapping) else {}
     ready = record.get('failover_ready')
-    return [record.get('host') or '-', record.get('chassis') or '-',
-            state.get('switch_mode') or '-', state.get('selected_clock') or '-',
+    # A card read with a setting it did not report usably shows None, as in the RESULT column.
+    mode, clock = (state.get('switch_mode'), state.get('selected_clock')) if isinstance(state, Mapping) and state \
+        else ('-', '-')
+    return [record.get('host') or '-', record.get('chassis') or '-', mode, clock,
             _clock_cell(clocks.get('clk1')), _clock_cell(clocks.get('clk2')),
             '-' if ready is None else 'ready' if ready else 'NO',
             _result_cell(record, status),

@@ -125,6 +125,8 @@ def _rsc(task):
             task.warn(warning)
         return result
 
+    if not any(asked.values()):  # nothing asked: a read, with none of the refusals that guard a change
+        return succeeded(outcome('compliant', current, before, changed=False))
     try:
         changes, predicted, warnings = logic.plan_change(current, force=params['force'], **asked)
         problems = redundancy_problems(current) if changes and params['require_failover_ready'] else []

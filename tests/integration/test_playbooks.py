@@ -170,6 +170,11 @@ def test_rollout_stops_at_a_failing_canary_and_leaves_the_rest_untouched(tmp_pat
         assert 'Not touched: ims2_rsc, ims3_rsc.' in run.output
         assert '3 hosts: 1 failed, 2 not touched.' in run.output
         assert run.rc == 2, run.rc  # failed hosts, as ansible-playbook reports them
+        # The stop itself fails on localhost: no chassis is blamed for it.
+        stop = [(r['host'], r['status']) for r in run.results if r['task'] == 'Fail when the rollout stopped']
+        assert stop == [('localhost', 'failed')]
+        assert 'The rollout stopped: 1 of 1 hosts of its last batch failed (rollout_max_fail_percentage=0)' in \
+            ' '.join(run.output.split())
         rollout = run.results[[r['task'] for r in run.results].index('Show the plan'):]
         # The canary failed with its name, chassis, slot and address, the reason, and what to do.
         failed = [r for r in rollout if r['task'].endswith('Fail with the reason and what to do')]

@@ -92,6 +92,11 @@ def test_no_clock_selected_is_a_state(tmp_path, simulator_factory):
     assert rsc['selected_clock_evidence']['rsc_card'] == 'none' and rsc['failover_ready'] is False
     assert rsc['alarms'] == ['no clock selected: the RSC card feeds no clock to the backplane (outputs disabled)']
 
+    # rsc with nothing asked (as the role without a policy, and rsc_facts, run it) only reads: no refusal, a warning.
+    run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', **admin(sim))
+    assert run.rc == 0 and out['outcome'] == 'compliant' and out['record']['status'] == 'ok', run.output
+    assert out['record']['alarms'] == rsc['alarms'] and 'redundancy is weakened: no clock selected' in run.output
+
     # Never compliant: even a request the card already matches is refused, and so is a clock without force.
     for asked, extra in (({'switch_mode': 'auto'}, {}), ({'selected_clock': 'clk1'}, {}),
                          ({'switch_mode': 'auto'}, {'force': True})):

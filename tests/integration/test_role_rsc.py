@@ -85,3 +85,21 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
     assert changes['compliant_rsc']['outcome'] == 'compliant'
     assert [c['method'] for c in changes['compliant_rsc']['api_calls']] == ['GET']
     assert set(failures(run)) == {'unsynced'}
+
+
+def test_every_host_is_recorded_before_the_failure_limit_stops_the_play(tmp_path, simulator_factory):
+    """With max_fail_percentage 0, the host that fails stops the play; the others already have their record."""
+    sim = simulator_factory(*ADMIN, '--devices', '2')
+    api_write(sim, 1, switch_mode='manual')
+    settle(sim, 1, ('manual', 'clk1'))
+    sim.set_clock('clk2', False, device=1)  # 'manual' is refused: its standby clock is not synchronized
+    credentials = {'lantime_username': 'admin', 'lantime_password': PASSWORD}
+    inventory = static_inventory(tmp_path, sim, ('compliant', 'manual'), compliant=credentials, manual=credentials)
+    play = [{'name': 'role under a failure limit', 'hosts': 'lantime_rsc', 'gather_facts': False,
+             'max_fail_percentage': 0, 'vars': {'rsc_switch_mode': 'auto'},
+             'roles': ['meinberg.lantime.rsc']}]
+    run = run_playbook(tmp_path, play, inventory=inventory)
+    assert run.rc == 2, run.output
+    recorded = dict((r['host'], r['result']['ansible_facts']['rsc_result']['status']) for r in run.results
+                    if r['task'].endswith('Record the outcome') or r['task'].endswith('Record the failure'))
+    assert recorded == {'compliant_rsc': 'compliant', 'manual_rsc': 'refused'}

@@ -32,7 +32,8 @@ def test_columns_line_up_and_say_what_changed():
         record('ber1_rsc', 'refused', failover_ready=False, alarms=['manual mode: no failover', 'clk2 not synchronized'],
                clocks={'clk1': SYNC, 'clk2': dict(SYNC, time_sync=False)},
                error='refused, nothing was changed: clk2 is not synchronized.'),
-        {'host': 'ham_rsc', 'status': 'not touched'},
+        {'host': 'ham_rsc', 'chassis': 'ham', 'status': 'not touched'},
+        record('fra2_rsc', 'compliant', before=(None, 'clk1')),  # a mode the card did not report usably
     ])
     assert lines == [
         'HOST      CHASSIS  MODE    CLOCK  CLK1  CLK2     FAILOVER  RESULT                            ALARMS',
@@ -40,7 +41,8 @@ def test_columns_line_up_and_say_what_changed():
         'muc_rsc   muc      auto    clk2   sync  sync     ready     changed switch_mode manual->auto  -',
         'ber1_rsc  ber1     auto    clk1   sync  NO SYNC  NO        REFUSED                           '
         'manual mode: no failover; clk2 not synchronized',
-        'ham_rsc   -        -       -      -     -        -         not touched                       -',
+        'ham_rsc   ham      -       -      -     -        -         not touched                       -',
+        'fra2_rsc  fra2     None    clk1   sync  sync     ready     compliant                         -',
         '',
         'Problems:',
         '- ber1_rsc: refused, nothing was changed: clk2 is not synchronized.',
