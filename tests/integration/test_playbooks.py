@@ -44,6 +44,14 @@ def settle(sim, device, wanted):
     raise AssertionError('device %d never showed %s' % (device, wanted))
 
 
+def to_manual(sim, *devices):
+    """Put these devices' cards in manual mode (clk1 stays selected) through the API, and wait until they show it."""
+    for device in devices:
+        api_write(sim, device, switch_mode='manual')
+    for device in devices:
+        settle(sim, device, ('manual', 'clk1'))
+
+
 def posts(sim, device):
     return [r for r in sim.stats(device)['requests'] if r['method'] == 'POST' and r['path'].startswith('/api/')]
 
@@ -146,10 +154,7 @@ def test_drift_check_fails_on_drift_and_unreadable_hosts_then_passes_after_the_r
 
 def test_rollout_stops_at_a_failing_canary_and_leaves_the_rest_untouched(tmp_path, simulator_factory):
     sim = simulator_factory(*ADMIN, '--devices', '3')
-    for device in range(3):
-        api_write(sim, device, switch_mode='manual')
-    for device in range(3):
-        settle(sim, device, ('manual', 'clk1'))
+    to_manual(sim, 0, 1, 2)
     sim.set_clock('clk2', False, device=0)  # the canary's standby clock is not synchronized
     setup_posts = [len(posts(sim, i)) for i in range(3)]
     inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2', 'ims3'))
@@ -195,10 +200,7 @@ def test_rollout_stops_at_a_failing_canary_and_leaves_the_rest_untouched(tmp_pat
 def test_rollout_goes_on_while_failures_stay_within_the_limit(tmp_path, simulator_factory):
     """rollout_max_fail_percentage=50: a batch of 2 with 1 failure goes on; the run still ends failed."""
     sim = simulator_factory(*ADMIN, '--devices', '4')
-    for device in range(4):
-        api_write(sim, device, switch_mode='manual')
-    for device in range(4):
-        settle(sim, device, ('manual', 'clk1'))
+    to_manual(sim, 0, 1, 2, 3)
     sim.set_clock('clk2', False, device=1)  # ims2 is refused
     setup_posts = [len(posts(sim, i)) for i in range(4)]
     inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2', 'ims3', 'ims4'))
@@ -270,8 +272,7 @@ def test_make_demo_tells_the_whole_story(tmp_path):
 def test_demo_playbook_against_the_simulator(tmp_path, simulator_factory):
     """tests/simulator/demo.yml, the documented one-playbook demo: drift found, fixed, checked again, a failover shown."""
     sim = simulator_factory(*ADMIN, '--devices', '2')
-    api_write(sim, 1, switch_mode='manual')
-    settle(sim, 1, ('manual', 'clk1'))
+    to_manual(sim, 1)
     inventory = plugin_inventory(tmp_path, sim, ('ims1', 'ims2'))
     reports = tmp_path / 'demo-reports'
 

@@ -4,7 +4,7 @@
 """The role meinberg.lantime.rsc in a play of its own: pre-flight refusals, check mode, changes and their read-back."""
 
 from ansible_run import run_playbook
-from test_playbooks import ADMIN, PASSWORD, api_write, effective, posts, settle, static_inventory
+from test_playbooks import ADMIN, PASSWORD, effective, posts, static_inventory, to_manual
 
 NAMES = ('unsynced', 'compliant', 'manual', 'repair')
 PLAY = [{
@@ -33,9 +33,7 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
     sim = simulator_factory(*ADMIN, '--devices', '4')
     # unsynced: manual, standby clock out of sync -> refused; compliant: auto, standby out of sync -> left alone;
     # manual: manual, both clocks fine -> changed; repair: like unsynced, but rsc_require_failover_ready=false.
-    for device in (0, 2, 3):
-        api_write(sim, device, switch_mode='manual')
-        settle(sim, device, ('manual', 'clk1'))
+    to_manual(sim, 0, 2, 3)
     for device in (0, 1, 3):
         sim.set_clock('clk2', False, device=device)
     setup_posts = [len(posts(sim, i)) for i in range(4)]
@@ -90,8 +88,7 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
 def test_every_host_is_recorded_before_the_failure_limit_stops_the_play(tmp_path, simulator_factory):
     """With max_fail_percentage 0, the host that fails stops the play; the others already have their record."""
     sim = simulator_factory(*ADMIN, '--devices', '2')
-    api_write(sim, 1, switch_mode='manual')
-    settle(sim, 1, ('manual', 'clk1'))
+    to_manual(sim, 1)
     sim.set_clock('clk2', False, device=1)  # 'manual' is refused: its standby clock is not synchronized
     credentials = {'lantime_username': 'admin', 'lantime_password': PASSWORD}
     inventory = static_inventory(tmp_path, sim, ('compliant', 'manual'), compliant=credentials, manual=credentials)

@@ -70,13 +70,11 @@ def test_inventory_at_vvvv_with_a_failing_chassis_and_a_cache(tmp_path, simulato
 
 
 def test_playbooks_at_vvvv_with_drift_a_refusal_and_reports(tmp_path, simulator_factory):
-    from test_playbooks import api_write, plugin_inventory, playbook, settle
+    from test_playbooks import plugin_inventory, playbook, to_manual
     sim = simulator_factory('--no-tls', '--devices', '2', '--settle-ms', '100', '--user', 'admin:%s:admin' % PASSWORD)
-    api_write(sim, 0, switch_mode='manual')  # drift on ims1
-    settle(sim, 0, ('manual', 'clk1'))
+    to_manual(sim, 0)  # drift on ims1
     sim.set_clock('clk2', False, device=1)  # ims2 cannot be changed safely
-    api_write(sim, 1, switch_mode='manual')
-    settle(sim, 1, ('manual', 'clk1'))
+    to_manual(sim, 1)
     inventory = plugin_inventory(tmp_path, sim, ['ims1', 'ims2'])
     reports = tmp_path / 'reports'
     drift = playbook(tmp_path, 'drift_check', inventory, '-vvvv', '-e', 'drift_check_report_dir=%s' % reports)
