@@ -56,6 +56,25 @@ def wait_until(condition, timeout, what, interval=0.1):
         time.sleep(interval)
 
 
+def printed_event(line):
+    """The event a print_event line holds, or None (another line, the -vv pretty dump, or a line still being written).
+
+    print_event writes the event and its newline in two writes. From -v on, ansible-rulebook logs to the same stdout,
+    and the source's worker threads log their requests, so a log line can land between the two writes, on the
+    event's line. The event is therefore the longest prefix of the line that is a whole literal.
+    """
+    if not line.startswith('{') or "'lantime': {" not in line:
+        return None
+    ends = [index + 1 for index, char in enumerate(line) if char == '}']
+    for end in reversed(ends):
+        try:
+            event = ast.literal_eval(line[:end])
+        except (ValueError, SyntaxError):
+            continue
+        return event if isinstance(event, dict) and isinstance(event.get('lantime'), dict) else None
+    return None
+
+
 class Rulebook:
     """One ansible-rulebook process and the files it reads and writes."""
 
@@ -109,12 +128,9 @@ class Rulebook:
         """The events the print_event actions printed so far (one Python literal per line), in order."""
         found = []
         for line in self.stdout.splitlines():
-            if not line.startswith('{') or "'lantime': {" not in line:
+            event = printed_event(line)
+            if event is None:
                 continue
-            try:
-                event = ast.literal_eval(line)
-            except (ValueError, SyntaxError):
-                continue  # a line still being written
             body = event['lantime']
             if kind not in (None, body['type']) or chassis not in (None, body['chassis']):
                 continue
@@ -126,8 +142,15 @@ class Rulebook:
         def check():
             self._check_alive()
             return self.events(**match)
-        return wait_until(check, timeout, lambda: '%s\n--- stdout:\n%s\n--- stderr:\n%s' % (
-            what, self.stdout[-4000:], self.stderr[-4000:]))
+        return wait_until(check, timeout, lambda: self._report(what))
+
+    def _report(self, what):
+        """What a timed-out wait saw: the events so far, any event line that did not parse, the output's tails."""
+        seen = [(e['lantime']['type'], e['lantime']['chassis']) for e in self.events()]
+        unread = [line[:300] for line in self.stdout.splitlines()
+                  if line.startswith("{'meta'") and printed_event(line) is None]
+        return '%s\n--- events seen: %s\n--- event lines not read: %s\n--- stdout:\n%s\n--- stderr:\n%s' % (
+            what, seen, unread, self.stdout[-4000:], self.stderr[-4000:])
 
     def _check_alive(self):
         if self.process.poll() is not None:
