@@ -72,6 +72,7 @@ def test_failover_on_one_of_three_chassis_and_run_playbook(sims, rulebook, tmp_p
     sim.set_clock('clk1', False, device=1)
     run.wait_for(EVENT_TIMEOUT, 'the switchover of ims-b', kind='switchover', chassis='ims-b')
     run.wait_for(EVENT_TIMEOUT, 'the sync_lost of ims-b', kind='sync_lost', chassis='ims-b')
+    seen_at = now_utc()
     # The playbook's JSON report shows the new state.
     wait_until(lambda: facts_json.exists() and facts_json.stat().st_size > 0, 120,
                lambda: 'rsc_facts to write %s\n%s' % (facts_json, run.output[-6000:]))
@@ -91,8 +92,10 @@ def test_failover_on_one_of_three_chassis_and_run_playbook(sims, rulebook, tmp_p
     assert switchover[0]['lantime']['rsc']['selected_clock'] == 'clk2'
     assert switchover[0]['lantime']['rsc']['switchover_count'] == 1
     assert lost[0]['lantime']['clock'] == 'clk1'
+    # Each event is stamped when the poll saw the change: after the change, before the test read the event.
+    # (How soon a poll sees a change is the unit tests' and the benchmark's business, not a clock's here.)
     for event in switchover + lost:
-        assert (utc(event['lantime']['time']) - changed_at).total_seconds() <= 2 * INTERVAL
+        assert changed_at <= utc(event['lantime']['time']) <= seen_at, (changed_at, event, seen_at)
     assert sorted(types(run.events(), 'ims-b')) == \
         sorted(['startup', 'switchover', 'sync_lost', 'failover_ready_changed', 'alarm_raised'])
     assert types(run.events(), 'ims-a') == ['startup'] and types(run.events(), 'ims-c') == ['startup']

@@ -69,9 +69,9 @@ def test_delay_fault(sim):
     started = time.monotonic()
     assert get(sim, "/api/status/chassis0").status_code == 200
     assert time.monotonic() - started >= 0.69
-    started = time.monotonic()
+    # The fault was for one request: none is left to delay the next one.
+    assert sim.state()["faults"] == []
     assert get(sim, "/api/status/chassis0").status_code == 200
-    assert time.monotonic() - started < 0.5
     with pytest.raises(requests.Timeout):
         sim.inject(kind="delay", delay_ms=1500)
         requests.get(sim.url() + "/api/status", auth=sim.auth(), timeout=0.5)
@@ -111,13 +111,15 @@ def test_latency_setting_delays_every_api_reply(sim):
         started = time.monotonic()
         assert get(sim, "/api/status/chassis0").status_code == 200
         assert time.monotonic() - started >= 0.29
+    # Against a latency of 30 s, an answer within 10 s shows there was none, however busy the machine is.
+    sim.settings(latency_ms=30000)
     started = time.monotonic()
     sim.stats()  # control calls are not delayed
-    assert time.monotonic() - started < 0.25
+    assert time.monotonic() - started < 10
     sim.settings(latency_ms=0)
     started = time.monotonic()
-    get(sim, "/api/status/chassis0")
-    assert time.monotonic() - started < 0.25
+    assert get(sim, "/api/status/chassis0").status_code == 200  # times out after 10 s
+    assert time.monotonic() - started < 10
 
 
 def test_latency_from_the_command_line(simulator_factory):
