@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.meinberg.lantime.plugins.module_utils.rsc import managed
 from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import asked_state
 
 # The rsc task's outcome -> the record's status (check mode finds drift; a run fixes it).
@@ -45,7 +46,7 @@ def rsc_record(result, params, host_name, chassis):
                   front_panel=None, failover_ready=None, alarms=[], switchover_count=None, error=None)
     rsc = result.get('rsc')
     if isinstance(rsc, dict):
-        state = dict((key, rsc.get(key)) for key in ('switch_mode', 'selected_clock'))
+        state = managed(rsc)
         record.update(slot=rsc.get('slot_id'), before=result.get('before', state), after=result.get('after', state),
                       drift=result.get('drift', False), clocks=rsc.get('clocks'), front_panel=rsc.get('front_panel'),
                       failover_ready=rsc.get('failover_ready'), alarms=list(rsc.get('alarms') or []),
