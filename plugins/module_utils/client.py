@@ -410,6 +410,7 @@ class LantimeClient:
         headers = self._headers(basic)
         if data is not None:
             headers['Content-Type'] = 'application/json'
+        started = time.monotonic()
         with _Watchdog(budget) as watchdog:
             try:
                 response = self.session.request(method, self.base_url + path, data=data, headers=headers,
@@ -419,8 +420,11 @@ class LantimeClient:
                     content = self._read_reply(response)
                 finally:
                     response.close()
-            except requests.exceptions.RequestException:
-                if watchdog.expired:
+            except requests.exceptions.RequestException as exc:
+                # The socket's connect and read timeouts are the budget too, so either of them or the watchdog may
+                # notice first. A request that failed for lack of time says so in one way, whichever did.
+                if watchdog.expired or isinstance(exc, requests.exceptions.Timeout) \
+                        or time.monotonic() - started >= budget:
                     raise _DeadlinePassed()
                 raise
             if watchdog.expired:
@@ -462,7 +466,7 @@ class LantimeClient:
 
     @staticmethod
     def _describe_exception(exc):
-        if isinstance(exc, requests.exceptions.Timeout):
+        if isinstance(exc, _DeadlinePassed):
             return 'no reply in time'
         return 'connection failure'
 
@@ -482,9 +486,6 @@ class LantimeClient:
         elif 'got more than' in str(exc) or 'LineTooLong' in str(exc) or 'BadStatusLine' in str(exc):
             hint = ('the reply breaks the HTTP rules (endless or oversized headers, or no HTTP status line). Check '
                     'the address and port: they may lead to another service')
-        elif isinstance(exc, requests.exceptions.Timeout):
-            hint = ('no reply within %s seconds. Check that the device is up and reachable, '
-                    'or raise timeout' % _seconds(budget))
         else:
             hint = ('could not connect or the connection broke. Check the address and port, that HTTPS (or HTTP) is '
                     'enabled on the device, and the proxy settings (use_proxy: false to bypass proxies from the '

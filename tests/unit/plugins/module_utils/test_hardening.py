@@ -115,6 +115,33 @@ def test_a_dripping_reply_ends_at_the_total_deadline(raw_server):
     assert time.monotonic() - started < 30
 
 
+def silent(_sock, stopped):
+    stopped.wait()
+
+
+def stalled_body(sock, stopped):
+    sock.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{')
+    stopped.wait()
+
+
+@pytest.mark.parametrize('answer', [silent, stalled_body])
+def test_a_socket_timeout_says_what_the_total_deadline_says(raw_server, monkeypatch, answer):
+    """The socket's own timeout is the budget too; when it ends the request before the watchdog, the message is the same.
+
+    The watchdog is made late here, so that the socket timeout comes first every time (on a busy machine it may).
+    """
+    class LateWatchdog(api._Watchdog):  # pylint: disable=protected-access
+        def __init__(self, seconds):
+            super(LateWatchdog, self).__init__(seconds + 60)
+
+    monkeypatch.setattr(api, '_Watchdog', LateWatchdog)
+    device = client(raw_server(answer).url, timeout=1, retries=1)[0]
+    with pytest.raises(api.TransportError) as exc:
+        device.get('/api/status')
+    assert 'no complete reply within 1 seconds' in str(exc.value), str(exc.value)
+    assert '%s: GET /api/status answered no reply in time; retrying in 0.5 s' % device.host in device.warnings
+
+
 def test_an_endless_body_ends_at_the_size_bound(raw_server):
     server = raw_server(endless_body)
     with pytest.raises(api.TransportError) as exc:
