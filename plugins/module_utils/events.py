@@ -4,9 +4,9 @@
 # Copyright (c) 2026 meinberg.lantime contributors
 """Change detection for the rsc_events event source: two reads of an RSC card in, a list of events out.
 
-Pure functions only (no network, no asyncio), so that every rule is unit tested. The event source keeps one
-state per chassis (new_state()), feeds every poll's outcome to step() and puts what make_event() builds on
-its queue.
+No network, no asyncio and no clock of its own (times are passed in), so that every rule is unit tested. The
+event source keeps one state and one StormControl per chassis, feeds every poll's outcome to step(), the changes
+to StormControl.feed(), and puts what make_event() builds from the changes that pass on its queue.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,8 +33,22 @@ EVENT_TYPES = (STARTUP, UNREACHABLE, REACHABLE, SWITCHOVER, MODE_CHANGED, FRONT_
 # The top-level key of every event, so that rule conditions read event.lantime.type.
 EVENT_KEY = 'lantime'
 
-# Jinja2 opening delimiters. A device string that holds one is defused (see defuse()).
+# Jinja2 opening delimiters; no string of an event holds one (see defuse()).
 TEMPLATE_MARKERS = ('{{', '{%', '{#')
+
+# Every character of a device string that a later step could turn into a template, and what it becomes (its
+# full-width form): still readable, never syntax. See defuse() for why each one.
+NEUTRALISED = {
+    u'{': u'\uff5b',
+    u'}': u'\uff5d',
+    u'\\': u'\uff3c',
+    u'#': u'\uff03',
+    u'$': u'\uff04',
+}
+_NEUTRALISE = dict((ord(char), replacement) for char, replacement in NEUTRALISED.items())
+
+# How long storm control holds back a repeated change of the same kind on the same chassis (seconds).
+DEFAULT_MIN_EVENT_INTERVAL = 30.0
 
 
 class Unreachable:
@@ -137,17 +151,26 @@ def step(state, observation, startup_event=False):
 
 
 def defuse(value):
-    """A copy of value in which no string can be evaluated as a Jinja2 template.
+    """A copy of value in which no string, key or value, at any depth, holds a character listed in NEUTRALISED.
 
-    Events reach playbooks as extra vars, which Ansible trusts and templates. Anyone who can change a device's
-    settings could otherwise put {{ lookup('pipe', ...) }} into a string the device reports. In a string that
-    holds {{, {% or {#, every { and } becomes its full-width form (U+FF5B, U+FF5D): still readable, never
-    evaluated. Other strings are left as they are.
+    Events reach playbooks as extra vars, which Ansible trusts and templates, and rulebooks template event fields
+    into action arguments. Anyone who can change a device's settings could otherwise make a string it reports run
+    as a template (a lookup('pipe', ...) on the controller). Each character is replaced wherever it stands:
+
+    - { and }: the Jinja2 delimiters; replaced one by one, so that two strings that a rule joins (one ending in
+      {, the next starting with {) cannot make {{ either.
+    - \\: ansible-rulebook renders action arguments with Jinja2's native environment, which reads its result as a
+      Python literal: a device string '\\x7b\\x7b ... \\x7d\\x7d' (quotes included) became {{ ... }} there. Without
+      backslashes a literal holds only the characters written in it, so no escape can make a brace.
+    - #: ansible-core (2.19 and later) templates a string that starts with #jinja2: under the delimiters that
+      header names, e.g. [[ ... ]], with no brace at all.
+    - $: ansible-rulebook decrypts any rendered string that holds $ANSIBLE_VAULT with the rulebook's vault secret.
+
+    Quotes, % and the rest are kept: once these five are gone they can change how ansible-rulebook reads a
+    value (a string "'x'" becomes x, "[1]" a list) but cannot make a delimiter, a header or an escape.
     """
     if isinstance(value, str):
-        if any(marker in value for marker in TEMPLATE_MARKERS):
-            return value.replace('{', u'\uff5b').replace('}', u'\uff5d')
-        return value
+        return value.translate(_NEUTRALISE)
     if isinstance(value, dict):
         return dict((defuse(key), defuse(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
@@ -155,12 +178,75 @@ def defuse(value):
     return value
 
 
+def change_key(change):
+    """What storm control counts as the same kind of change: its type, and the clock or alarm it is about."""
+    return (change['type'], change.get('clock'), change.get('alarm'))
+
+
+class StormControl:
+    """Storm control for one chassis: at most one event per kind of change (change_key()) per min_interval.
+
+    feed() takes each poll's changes with the poll's time on a monotonic clock (now, in seconds) and its time stamp
+    (stamp). A change of a kind that gave no event within the last min_interval passes at once. Further changes of
+    that kind within min_interval are held and counted; at the first poll at least min_interval after the last
+    event of that kind they leave as one change with their count, the first change's `before`, the last one's
+    `after` (and other fields), `first_time` and `time` the stamps of the first and the last. Every change that
+    leaves carries count, first_time and time. min_interval 0 lets every change pass at once.
+
+    Memory is bounded: one entry per kind seen within the last min_interval, and the kinds are the source's own
+    vocabulary (event type, clock id, alarm text).
+    """
+
+    def __init__(self, min_interval=DEFAULT_MIN_EVENT_INTERVAL):
+        self.min_interval = min_interval
+        self._kinds = {}
+        self._order = 0
+
+    def held(self):
+        """How many changes are held back, per kind (for tests and diagnostics)."""
+        return dict((key, kind['held']['count']) for key, kind in self._kinds.items() if kind['held'])
+
+    def feed(self, changes, now, stamp):
+        """The changes to emit after a poll at now (monotonic seconds), stamped stamp; in the order they happened."""
+        out = []
+        for change in changes:
+            self._order += 1
+            key = change_key(change)
+            kind = self._kinds.get(key)
+            if kind is None or (kind['held'] is None and now - kind['last'] >= self.min_interval):
+                self._kinds[key] = {'last': now, 'held': None}
+                out.append((self._order, dict(change, count=1, first_time=stamp, time=stamp)))
+            elif kind['held'] is None:
+                kind['held'] = dict(change, count=1, first_time=stamp, time=stamp, order=self._order)
+            else:
+                held = kind['held']
+                before = held['before']
+                held.update(change)
+                held.update(before=before, count=held['count'] + 1, time=stamp, order=self._order)
+        for key in list(self._kinds):
+            kind = self._kinds[key]
+            if now - kind['last'] < self.min_interval:
+                continue
+            if kind['held'] is None:
+                # Quiet for a whole interval: the next change of this kind passes at once, as with no entry.
+                del self._kinds[key]
+                continue
+            held = kind['held']
+            order = held.pop('order')
+            out.append((order, held))
+            kind['last'] = now
+            kind['held'] = None
+        out.sort(key=lambda item: item[0])
+        return [change for dummy, change in out]
+
+
 def make_event(change, chassis, host, rsc, time, inventory_host=None):
-    """The event put on the queue: {"lantime": {...}}, defused; never holds a credential.
+    """The event put on the queue: {"lantime": {...}}, defused (see defuse()); never holds a credential.
 
     chassis is the chassis name (as the inventory plugin names it), host its API address (no user info), rsc
     the RSC facts after the change (for `unreachable`, the last facts read, or None), time an ISO 8601 UTC
-    time stamp of the poll.
+    time stamp of the poll. count and first_time come from the change when storm control set them (else 1 and
+    time).
     """
     body = {
         'type': change['type'],
@@ -176,4 +262,7 @@ def make_event(change, chassis, host, rsc, time, inventory_host=None):
     for key in ('clock', 'alarm', 'error'):
         if key in change:
             body[key] = change[key]
+    # Storm control (StormControl) sets these; a change that did not pass through it is one change, seen now.
+    body['count'] = change.get('count', 1)
+    body['first_time'] = change.get('first_time', time)
     return {EVENT_KEY: defuse(body)}

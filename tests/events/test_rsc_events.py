@@ -39,6 +39,15 @@ def get_count(sim, device, status):
                 if r['method'] == 'GET' and r['path'] == '/api/status/chassis0' and r['status'] == status])
 
 
+def finished_report(path):
+    """The JSON report at path once it is written whole and not marked unfinished, else None."""
+    try:
+        data = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get('complete', True) is not False else None
+
+
 def test_failover_on_one_of_three_chassis_and_run_playbook(sims, rulebook, tmp_path):
     sim = sims(3)
     names = ['ims-a', 'ims-b', 'ims-c']
@@ -197,9 +206,9 @@ def test_shipped_policy_rulebook_runs_drift_check(sims, rulebook, tmp_path):
     sim.set_front_panel(mode_switch='manual', clock_switch='clk2', device=1)
     run.wait_for(EVENT_TIMEOUT, 'front_panel_changed', kind='front_panel_changed', chassis='ims-b')
     report = reports / 'drift-check.json'
-    wait_until(lambda: report.exists() and report.stat().st_size > 0, 120,
-               lambda: 'drift_check to write %s\n%s' % (report, run.output[-6000:]))
-    data = json.loads(report.read_text(encoding='utf-8'))
+    # drift_check first marks an earlier report as unfinished ("complete": false), then writes the finished one.
+    data = wait_until(lambda: finished_report(report), 120,
+                      lambda: 'drift_check to write %s\n%s' % (report, run.output[-6000:]))
     assert [h['host'] for h in data['hosts']] == ['ims-b_rsc'], data
     assert data['passed'] is False and data['hosts'][0]['status'] != 'ok', data
     assert types(run.events(), 'ims-a') == ['startup']

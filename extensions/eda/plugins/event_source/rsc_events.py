@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import math
 import os
 import sys
 import threading
@@ -24,12 +25,19 @@ description:
     C(front_panel_changed), C(sync_lost) and C(sync_restored) (per clock, with C(clock)), C(failover_ready_changed),
     C(alarm_raised) and C(alarm_cleared) (one per alarm, with C(alarm)), C(unreachable) and C(reachable) (once each
     way, with C(error)), and C(startup) with O(startup_event=true)."
-  - "Every event is C({lantime: {type, chassis, host, slot, before, after, rsc, time, inventory_host}}): C(chassis) is
-    the chassis name as the inventory plugin M(meinberg.lantime.ims) names it, C(host) the API address, C(rsc) the
-    RSC facts as M(meinberg.lantime.rsc_info) returns them, C(time) the UTC time of the poll, C(inventory_host) the
-    inventory plugin's host name of the RSC slot."
-  - No event holds a username, password or token. A device string that holds a Jinja2 delimiter arrives with its
-    braces replaced by full-width ones, so no playbook ever evaluates it.
+  - "Every event is C({lantime: {type, chassis, host, slot, before, after, rsc, time, inventory_host, count,
+    first_time}}): C(chassis) is the chassis name as the inventory plugin M(meinberg.lantime.ims) names it, C(host)
+    the API address, C(rsc) the RSC facts as M(meinberg.lantime.rsc_info) returns them, C(time) the UTC time of the
+    poll that saw the change, C(inventory_host) the inventory plugin's host name of the RSC slot, C(count) the number
+    of changes the event stands for (1 unless storm control held some back), C(first_time) the poll of the first."
+  - No event holds a username, password or token.
+  - "In every string a device supplies (keys and values, at any depth) the characters C({), C(}), C(\\), C(#) and C($)
+    are replaced by their full-width forms, wherever they stand, so that no event field, nor two of them joined by a
+    rule, can become a template in ansible-rulebook or in a playbook."
+  - "Storm control: a kind of change (its type, and its clock or alarm) that gave an event on a chassis within the
+    last O(min_event_interval) seconds is held back and counted; the changes held leave as one event with C(count),
+    C(first_time) and the latest state at the first poll after the interval. A single change still gives its event
+    at the poll that sees it."
   - A chassis that stops answering, times out, answers HTTP 5xx or sends a malformed reply is reported as
     C(unreachable) once the client's O(retries) are used up, and as C(reachable) when it answers again, followed by
     whatever changed meanwhile.
@@ -105,12 +113,24 @@ options:
       - Emit one C(startup) event per card with its state on the first successful read.
     type: bool
     default: false
+  min_event_interval:
+    description:
+      - Storm control, per chassis and kind of change (event type, and the clock or alarm it is about), in seconds.
+      - A change of a kind that gave no event within this time gives its event at once. More changes of that kind
+        within it are counted and leave as one event, at the first poll at least this long after the last event of
+        that kind, with C(count) (how many changes it stands for), C(first_time) (the poll that saw the first),
+        C(before) of the first, C(after) and C(rsc) of the latest.
+      - A flapping chassis so gives at most one event per kind and interval instead of several per poll.
+      - C(0) turns storm control off (every change is an event at once).
+    type: float
+    default: 30
 requirements:
   - requests (Python library, in the decision environment)
   - ansible-core (in the decision environment; ansible-rulebook needs it to find collections)
 notes:
   - Load on the devices is one C(GET /api/status/chassis0) per chassis and O(interval), plus the retries of a failing
     read.
+  - Changes held back by storm control are lost when the source stops before their interval ends.
 seealso:
   - module: meinberg.lantime.rsc_info
 '''
@@ -175,7 +195,8 @@ CONNECTION_OPTIONS = {
     'timeout': ('LANTIME_TIMEOUT', 'int', 10),
     'retries': ('LANTIME_RETRIES', 'int', 1),
 }
-SOURCE_OPTIONS = {'chassis': None, 'interval': 10.0, 'concurrency': 16, 'startup_event': False}
+SOURCE_OPTIONS = {'chassis': None, 'interval': 10.0, 'concurrency': 16, 'startup_event': False,
+                  'min_event_interval': events.DEFAULT_MIN_EVENT_INTERVAL}
 
 
 class ConfigError(ValueError):
@@ -218,8 +239,12 @@ def parse_args(args: dict[str, Any], environ=None) -> dict[str, Any]:
     config['interval'] = _convert('interval', 'float', args.get('interval', SOURCE_OPTIONS['interval']))
     config['concurrency'] = _convert('concurrency', 'int', args.get('concurrency', SOURCE_OPTIONS['concurrency']))
     config['startup_event'] = _convert('startup_event', 'bool', args.get('startup_event', False))
+    config['min_event_interval'] = _convert('min_event_interval', 'float',
+                                            args.get('min_event_interval', SOURCE_OPTIONS['min_event_interval']))
     if config['interval'] <= 0:
         raise ConfigError('rsc_events: interval must be a positive number of seconds')
+    if not (math.isfinite(config['min_event_interval']) and config['min_event_interval'] >= 0):
+        raise ConfigError('rsc_events: min_event_interval must be 0 (off) or a positive number of seconds')
     if config['concurrency'] < 1:
         raise ConfigError('rsc_events: concurrency must be 1 or more')
     # The same checks as the modules and the inventory plugin make.
@@ -249,6 +274,7 @@ class ChassisWatch:
         self.name = entry['name']
         self.url = entry['url']
         self.state = events.new_state()
+        self.storm = events.StormControl(config['min_event_interval'])
         connection = dict((key, config[key]) for key in CONNECTION_OPTIONS)
         # The client's pauses between retries end at once on shutdown.
         self.client = api.LantimeClient(self.url, sleep=stop.wait, user_agent_extra=USER_AGENT, **connection)
@@ -269,13 +295,14 @@ class ChassisWatch:
             del self.client.api_calls[:]
             del self.client.warnings[:]
 
-    def events_for(self, observation, startup_event):
+    def events_for(self, observation, startup_event, now):
+        """The events of one poll; now is the poll's time on a monotonic clock (for storm control)."""
         self.state, changes = events.step(self.state, observation, startup_event)
         rsc = self.state['rsc']
         found = []
-        for change in changes:
+        for change in self.storm.feed(changes, now, utc_now()):
             slot = change.get('slot')
-            found.append(events.make_event(change, self.name, self.url, rsc, utc_now(),
+            found.append(events.make_event(change, self.name, self.url, rsc, change['time'],
                                            '%s_%s' % (self.name, safe_name(slot)) if slot else None))
         return found
 
@@ -295,7 +322,7 @@ async def _watch(watch, config, queue, executor, stop, offset):
         observation = await loop.run_in_executor(executor, watch.read)
         if stop.is_set():
             return
-        for event in watch.events_for(observation, config['startup_event']):
+        for event in watch.events_for(observation, config['startup_event'], loop.time()):
             await queue.put(event)
         next_poll += interval
         now = loop.time()
