@@ -21,7 +21,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import capture as
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.module_utils.client import COLLECTION_VERSION
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, ReplyShapeError
-from ansible_collections.meinberg.lantime.plugins.module_utils.task import TaskDefinition
+from ansible_collections.meinberg.lantime.plugins.module_utils.task import TaskDefinition, TaskFailed
 
 PASS = 'pass'
 FAIL = 'fail'
@@ -438,19 +438,40 @@ def summarise(items):
     return {'checks': items, 'read_compatible': read_ok, 'write_compatible': write_ok, 'verdict': verdict}
 
 
-def run(client, capture=False, redact=True):
-    """The whole api_check task: the checks and, with capture, the capture file content. GET requests only."""
-    result = run_checks(client, keep_documents=capture)
+def run(client, capture=False, redact=True, capture_path=None, check_mode=False):
+    """The whole api_check task: the checks and, with a capture_path, the capture file. GET requests only.
+
+    The capture goes into the file (mode 0600, written atomically), never into the result: the result says only
+    where it is, how big, and how many values of each kind redaction kept and replaced. In check mode the
+    capture is built but not written.
+    """
+    if capture and not capture_path:
+        raise TaskFailed('capture needs capture_path: a capture is written to a file (mode 0600), never returned '
+                         'in the result')
+    result = run_checks(client, keep_documents=bool(capture_path))
     documents = result.pop('documents', None)
     result['changed'] = False
-    if capture:
+    if capture_path:
         summary = dict((key, value) for key, value in result.items() if key != 'changed')
-        result['capture'] = capture_file.build_capture(documents, summary, COLLECTION_VERSION,
-                                                       identifiers=[client.host], redacted=redact)
+        content = capture_file.build_capture(documents, summary, COLLECTION_VERSION,
+                                             identifiers=[client.host], redacted=redact)
+        written = not check_mode
+        size = len((json.dumps(content, indent=4, sort_keys=True) + '\n').encode('utf-8'))
+        if written:
+            try:
+                size = capture_file.write_capture(capture_path, content)
+            except capture_file.CaptureWriteError as exc:
+                raise TaskFailed(str(exc), **result)
+        result['changed'] = written
+        result['capture'] = {'path': capture_path, 'written': written, 'bytes': size, 'mode': '0600',
+                             'format': content['format'], 'redacted': content['redacted'],
+                             'redaction': content['redaction']}
     return result
 
 
 API_CHECK = TaskDefinition('api_check', dict(
     capture=dict(type='bool', default=False),
+    capture_path=dict(type='path'),
     redact=dict(type='bool', default=True),
-), lambda task: run(task.client, task.params['capture'], task.params['redact']))
+), lambda task: run(task.client, task.params['capture'], task.params['redact'], task.params['capture_path'],
+                    task.check_mode))

@@ -34,18 +34,36 @@ extends_documentation_fragment:
 options:
   capture:
     description:
-      - Also return RV(capture), the documents read and this result in the capture file format, which the collection's
-        device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)).
-      - The playbook C(meinberg.lantime.capture) sets it and writes one file per chassis.
+      - Write a capture of the chassis to O(capture_path). Setting O(capture_path) alone does the same; V(true)
+        without O(capture_path) fails, as a capture is never returned in the result.
     type: bool
     default: false
+  capture_path:
+    description:
+      - Write the capture file here, on the host the task runs on (the controller, with the local connection that
+        the C(meinberg.lantime.ims) inventory plugin sets). The directory must exist.
+      - The file holds the documents read and this result in the capture file format, which the collection's
+        device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)). It is written with mode
+        C(0600), atomically (a temporary file in the same directory, then a rename), so nobody else can read it
+        and a reader never sees half a file.
+      - The result holds RV(capture) - the path, the size and how many values redaction kept and replaced - but
+        never the documents, so C(-v) output, AWX job logs and CI logs show none of them.
+      - In check mode the capture is made but not written (RV(capture.written=false)).
+      - The playbook C(meinberg.lantime.capture) sets it, one file per chassis.
+    type: path
+    version_added: 0.3.0
   redact:
     description:
-      - With O(capture=true), replace serial numbers, host names, IP and MAC addresses, user names, contact and location
-        texts, the position, and the address the chassis was read at with stable placeholders. Keys, structure,
-        JSON types and enum values stay.
-      - Values that look like secrets (under keys such as C(password), C(community), C(key) or C(token), and long
-        hex or base64 strings) are masked even with O(redact=false).
+      - With O(capture_path), what becomes of the serial numbers and host names in the fields the capture keeps.
+      - A capture keeps only the values of an allow-list of fields that the collection reads (versions, slot ids,
+        types and positions, module models and revisions, the clocks' sync state, the RSC block and the RSC
+        configuration; the list is in the collection's guide C(docs/real-device.md)). Every other string becomes a
+        stable placeholder and every other number 0, with O(redact) V(true) or V(false); keys and structure stay,
+        except keys that look like addresses, host names, e-mail addresses or tokens.
+      - V(true) also replaces the allow-listed serial numbers and host names, and the address the chassis was
+        read at, with placeholders (C(SERIAL000001), C(host-0001.example.invalid)).
+      - V(false) keeps the allow-listed serial numbers and host names, for a capture you keep yourself. It never
+        keeps anything outside the allow-list.
     type: bool
     default: true
 notes:
@@ -75,20 +93,17 @@ EXAMPLES = r'''
     that: check.write_compatible
     fail_msg: "{{ check.verdict }}"
 
-- name: Capture the chassis (redacted) into a file
+- name: Capture the chassis (redacted) into a file only its owner can read
   meinberg.lantime.api_check:
     host: ims1.example.net
     username: monitor
     password: "{{ vault_lantime_password }}"
-    capture: true
+    capture_path: /var/tmp/lantime-captures/ims1.json
   register: captured
 
-- name: Write the capture
-  ansible.builtin.copy:
-    content: "{{ captured.capture | to_nice_json }}\n"
-    dest: ims1.capture.json
-    mode: "0644"
-  delegate_to: localhost
+- name: Say where it is
+  ansible.builtin.debug:
+    msg: "{{ captured.capture.path }}: {{ captured.capture.bytes }} bytes, redaction {{ captured.capture.redaction }}"
 '''
 
 RETURN = r'''
@@ -156,11 +171,41 @@ rsc_model:
   sample: rsc180
 capture:
   description:
-    - With O(capture=true), the capture file content - C(format), C(collection_version), C(captured_at),
-      C(redacted), C(redaction) (how many values of each kind were replaced), C(status), C(configuration),
-      C(rsc_configuration) and C(api_check) (this result).
-  returned: when O(capture=true)
+    - With O(capture_path), where the capture went and what redaction did; never the documents themselves.
+  returned: when O(capture_path) is set
   type: dict
+  contains:
+    path:
+      description: The capture file, as given in O(capture_path).
+      type: str
+      sample: /var/tmp/lantime-captures/ims1.json
+    written:
+      description: Whether the file was written (V(false) in check mode).
+      type: bool
+      sample: true
+    bytes:
+      description: The size of the capture file.
+      type: int
+      sample: 48213
+    mode:
+      description: The file's mode, always C(0600).
+      type: str
+      sample: "0600"
+    format:
+      description: The capture file format.
+      type: str
+      sample: meinberg.lantime-capture/1
+    redacted:
+      description: The value of O(redact).
+      type: bool
+      sample: true
+    redaction:
+      description:
+        - How many values the capture kept and replaced - C(kept) (allow-listed values kept verbatim), C(number)
+          (numbers set to 0), and how many distinct C(text) values, C(serial) numbers, C(host) names and C(key)
+          names got placeholders. Counts only, never the values.
+      type: dict
+      sample: {"host": 1, "key": 0, "kept": 83, "number": 145, "serial": 6, "text": 127}
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies. All are C(GET).
   returned: always

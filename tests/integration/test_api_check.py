@@ -123,9 +123,11 @@ def test_fails_only_when_the_device_cannot_be_read(tmp_path, simulator_factory):
 
 def test_no_write_and_no_secret_at_vvvv(tmp_path, simulator_factory):
     sim = simulator_factory(*SIM)
-    run, out = api_check(tmp_path, sim, '-vvvv', capture=True, **viewer(sim))
+    path = tmp_path / 'capture.json'
+    run, out = api_check(tmp_path, sim, '-vvvv', capture_path=str(path), **viewer(sim))
     assert run.rc == 0, run.output
+    assert out['failed'] is False and out['capture']['written'] is True
     basic = base64.b64encode(('%s:%s' % VIEWER).encode()).decode()
     for secret in (VIEWER[1], basic):
-        assert secret not in run.output
+        assert secret not in run.output and secret not in path.read_text(encoding='utf-8')
     only_gets(sim)

@@ -143,13 +143,28 @@ def test_only_an_unreadable_status_raises():
         api_check.run_checks(FakeClient({'/api/status': TransportError('ims1.example.net: no reply')}))
 
 
-def test_run_with_a_capture():
+def test_run_with_a_capture(tmp_path):
     client = FakeClient(ims())
-    result = api_check.run(client, capture=True)
-    assert result['changed'] is False and result['write_compatible'] is True
-    content = result['capture']
+    path = str(tmp_path / 'ims1.json')
+    result = api_check.run(client, capture=True, capture_path=path)
+    assert result['changed'] is True and result['write_compatible'] is True
+    with open(path) as handle:
+        content = json.load(handle)
     assert content['format'] == 'meinberg.lantime-capture/1' and content['api_check']['verdict'] == result['verdict']
     assert content['rsc_configuration']['data'] == {'switch-mode': 'auto', 'selected-clock': 'clk2'}
     text = json.dumps(content)
     assert '052314002083' not in text and 'ims-rack4.lab.example.net' not in text
+    # the result says where the capture is and what redaction did, and holds no document
+    assert sorted(result['capture']) == ['bytes', 'format', 'mode', 'path', 'redacted', 'redaction', 'written']
+    assert result['capture']['path'] == path and result['capture']['bytes'] == os.path.getsize(path)
+    assert oct(os.stat(path).st_mode & 0o777) == oct(0o600)
+    assert 'status' not in json.dumps(result['capture']) and 'ims-rack4' not in json.dumps(result)
     assert 'capture' not in api_check.run(FakeClient(ims()))
+
+
+def test_a_capture_needs_a_path_and_check_mode_writes_nothing(tmp_path):
+    with pytest.raises(api_check.TaskFailed, match='capture needs capture_path'):
+        api_check.run(FakeClient(ims()), capture=True)
+    path = str(tmp_path / 'ims1.json')
+    result = api_check.run(FakeClient(ims()), capture_path=path, check_mode=True)
+    assert result['changed'] is False and result['capture']['written'] is False and not os.path.exists(path)

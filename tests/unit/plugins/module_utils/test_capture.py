@@ -1,104 +1,292 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Capture redaction: identifying values and secrets become stable placeholders; keys, structure, types stay."""
+"""Capture redaction over the corpus of planted secrets: only the allow-listed fields keep their values."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+import glob
 import json
 import os
+import stat
 
+import pytest
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
 from ansible_collections.meinberg.lantime.plugins.module_utils import capture
+from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, '..', '..', '..', 'simulator', 'fixtures')
-
-DOC = {
-    'system-information': {'hostname': 'ims1.fra.example.net', 'serial-number': '052314002083  ', 'model': 'M3000'},
-    'data': {
-        'chassis0': {'serial-number': '052314002083', 'slots': [
-            {'slot-id': 'rsc', 'slot-position': '0,4,1',
-             'module': {'info': {'model': 'rsc180', 'serial-number': 'N/A'},
-                        'rsc': {'switch-mode': 'auto', 'switchover-count': 3}}}]},
-        'network': {'ports': [{'mac-address': '00:13:95:16:7C:9C', 'perm-hwaddr': '00:13:95:16:7c:9c',
-                               'speed': '100'},
-                              {'mac-address': '00:00:00:00:00:00'}],
-                    'interfaces': [{'address': '10.20.30.40', 'subnet': '255.255.255.0',
-                                    'gateway': 'fe80::213:95ff:fe16:7c9c', 'ntp': '127.0.0.1'}]},
-        'snmp': {'community': 'public-Secret', 'auth-password': 'p@ss', 'key-id': 4, 'contact': 'noc@example.org'},
-        'system': {'position': '46.951083, 7.438632', 'latitude': 46.95, 'uptime': 12.5,
-                   'current-time': '2026-02-11T22:05:01', 'note': 'see https://ims1.fra.example.net/ and 10.20.30.40'},
-        'token-cache': 'ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789',
-        'links': {'self': 'https://localhost/api/status'},
-    },
-}
+TESTS = os.path.join(HERE, '..', '..', '..')
+CORPUS_DIR = os.path.join(TESTS, 'integration', 'fixtures', 'capture-corpus')
+FIXTURES = os.path.join(TESTS, 'simulator', 'fixtures')
+CORPUS = sorted(glob.glob(os.path.join(CORPUS_DIR, '*.json')))
+ADDRESS = '127.0.0.1:18443'
 
 
-def test_identifying_values_become_stable_placeholders():
-    redacted, summary = capture.redact(DOC, identifiers=['ims1.fra.example.net:8443'])
-    text = json.dumps(redacted)
-    for original in ('ims1.fra.example.net', '052314002083', '00:13:95:16', '10.20.30.40', 'fe80::213', '46.951083',
-                     'public-Secret', 'p@ss', 'noc@example.org', 'ABCDEF0123456789ABCDEF'):
-        assert original not in text, original
-    info = redacted['system-information']
-    assert info['hostname'] == 'host-0001.example.invalid' and info['model'] == 'M3000'
-    assert info['serial-number'] == 'SERIAL000001  ' and redacted['data']['chassis0']['serial-number'] == 'SERIAL000001'
-    ports = redacted['data']['network']['ports']
-    assert ports[0]['mac-address'] == ports[0]['perm-hwaddr'] == '02:00:00:00:00:01'
-    assert ports[1]['mac-address'] == '00:00:00:00:00:00' and ports[0]['speed'] == '100'
-    interface = redacted['data']['network']['interfaces'][0]
-    assert interface['address'] == '192.0.2.1' and interface['subnet'] == '255.255.255.0'
-    assert interface['ntp'] == '127.0.0.1' and interface['gateway'].startswith('2001:db8::')
-    system = redacted['data']['system']
-    assert system['position'] == '00.000000, 0.000000' and system['latitude'] == 0.0 and system['uptime'] == 12.5
-    assert system['current-time'] == '2026-02-11T22:05:01'
-    assert system['note'] == 'see https://host-0001.example.invalid/ and 192.0.2.1'
-    snmp = redacted['data']['snmp']
-    assert snmp['community'].startswith('REDACTED-SECRET-') and snmp['auth-password'].startswith('REDACTED-SECRET-')
-    assert snmp['key-id'] == 0 and snmp['contact'] == 'user-0001@example.invalid'
-    assert redacted['data']['token-cache'].startswith('REDACTED-SECRET-')
-    assert redacted['data']['links']['self'] == 'https://localhost/api/status'
-    slot = redacted['data']['chassis0']['slots'][0]
-    assert slot['slot-position'] == '0,4,1' and slot['module']['info'] == {'model': 'rsc180', 'serial-number': 'N/A'}
-    assert slot['module']['rsc'] == {'switch-mode': 'auto', 'switchover-count': 3}
-    assert summary == {'email': 1, 'host': 1, 'ipv4': 1, 'ipv6': 1, 'mac': 1, 'secret': 3, 'serial': 1}
-    # same input, same output; the original is unchanged
-    assert capture.redact(DOC, identifiers=['ims1.fra.example.net:8443'])[0] == redacted
-    assert DOC['system-information']['hostname'] == 'ims1.fra.example.net'
+def load(path):
+    with open(path) as handle:
+        return json.load(handle)
 
 
-def test_structure_and_types_stay_on_a_whole_document():
-    with open(os.path.join(FIXTURES, 'm600-gnss.status.json')) as handle:
-        original = json.load(handle)
-    redacted = capture.redact(original)[0]
+def documents(corpus):
+    return dict((name, copy.deepcopy(corpus[name])) for name in capture.DOCUMENTS)
 
-    def shape(node):
+
+def texts(content):
+    """Every way a value can show in a written capture or a log: JSON-escaped, raw, and each string as it is."""
+    found = [json.dumps(content), json.dumps(content, ensure_ascii=False)]
+
+    def walk(node):
         if isinstance(node, dict):
-            return dict((key, shape(value)) for key, value in node.items())
-        if isinstance(node, list):
-            return [shape(value) for value in node]
-        return type(node).__name__
-
-    assert shape(redacted) == shape(original)
-    assert original['system-information']['serial-number'].strip() not in json.dumps(redacted)
-
-
-def test_secrets_are_masked_with_redaction_off_and_the_loopback_source_is_replaced():
-    redacted = capture.redact(DOC, identity=False)[0]
-    assert redacted['system-information']['hostname'] == 'ims1.fra.example.net'
-    assert redacted['data']['snmp']['community'].startswith('REDACTED-SECRET-')
-    assert redacted['data']['token-cache'].startswith('REDACTED-SECRET-')
-    redacted = capture.redact(DOC, identifiers=['http://127.0.0.1:40123'])[0]
-    assert redacted['data']['network']['interfaces'][0]['ntp'].startswith('192.0.2.')
+            for key, value in node.items():
+                found.append(key)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            found.append(node)
+    walk(content)
+    return '\n'.join(found)
 
 
-def test_build_capture():
-    content = capture.build_capture({'status': DOC, 'configuration': None, 'rsc_configuration': None},
-                                    {'verdict': 'read at ims1.fra.example.net'}, '0.2.0',
-                                    identifiers=['ims1.fra.example.net'], now=0)
-    assert content['format'] == capture.CAPTURE_FORMAT and content['collection_version'] == '0.2.0'
-    assert content['captured_at'] == '1970-01-01T00:00:00Z' and content['redacted'] is True
-    assert content['api_check'] == {'verdict': 'read at host-0001.example.invalid'}
-    assert content['configuration'] is None and content['redaction']['host'] == 1
+def leaked(planted, text):
+    return [value for value in planted if value in text or json.dumps(value)[1:-1] in text]
+
+
+def check_result(corpus):
+    """An api_check result that quotes the address read and an identifier, as a detail might."""
+    serial = corpus['status']['system-information']['serial-number'].strip()
+    return {'verdict': 'matches the contract', 'checks': [
+        {'id': 'configuration_tree', 'status': 'fail', 'detail': '%s: GET /api/configuration: HTTP 500' % ADDRESS},
+        {'id': 'rsc_card', 'status': 'pass', 'detail': 'slot rsc, model rsc180, serial %s' % serial}]}
+
+
+# -- the allow-list, restated independently of the implementation's tree -----------------------------------------
+
+def pattern_matches(pattern, path):
+    """True when a concrete path (tuple of keys, '[]' for a list member) matches an allow-list path."""
+    wanted = []
+    for part in pattern.split('.'):
+        wanted += [part[:-2], '[]'] if part.endswith('[]') else [part]
+    return len(wanted) == len(path) and all(w == p or (w == '*' and i == 0)
+                                            for i, (w, p) in enumerate(zip(wanted, path)))
+
+
+def tier_of(path):
+    tiers = [tier for pattern, tier in capture.ALLOW_LIST if pattern_matches(pattern, path)]
+    return capture.KEEP if capture.KEEP in tiers else (tiers[0] if tiers else None)
+
+
+def pairs(original, redacted, path=()):
+    """(path, original scalar, redacted scalar) for every scalar; keys that stay are walked in step."""
+    if isinstance(original, dict):
+        assert isinstance(redacted, dict) and len(redacted) == len(original)
+        for key, value in original.items():
+            new_key = key if capture.key_is_schema(key) else None
+            if new_key is None:
+                matches = [k for k in redacted if k.startswith('redacted-key-')]
+                assert key not in redacted and matches
+                continue
+            yield from pairs(value, redacted[new_key], path + (key,))
+    elif isinstance(original, list):
+        assert isinstance(redacted, list) and len(redacted) == len(original)
+        for value, new in zip(original, redacted):
+            yield from pairs(value, new, path + ('[]',))
+    else:
+        yield path, original, redacted
+
+
+def is_unknown_text(value):
+    return isinstance(value, str) and value.strip().lower() in capture.UNKNOWN_TEXTS
+
+
+# -- the corpus ------------------------------------------------------------------------------------------------
+
+def test_the_corpus_is_big_and_every_planted_value_is_in_it():
+    assert len(CORPUS) >= 5
+    planted = []
+    for path in CORPUS:
+        corpus = load(path)
+        source = json.dumps(dict((name, corpus[name]) for name in capture.DOCUMENTS))
+        assert corpus['format'] == capture.CAPTURE_FORMAT
+        assert set(corpus['corpus']['allow_listed_identifiers']) <= set(corpus['corpus']['planted'])
+        for value in corpus['corpus']['planted']:
+            assert json.dumps(value)[1:-1] in source, (path, value)
+        planted += corpus['corpus']['planted']
+    assert len(set(planted)) >= 80
+    for needle in ('-----BEGIN PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----', '$6$', '$1$', '?token=', 'createUser',
+                   'trustedkey', '@'):
+        assert any(needle in value for value in planted), needle
+
+
+@pytest.mark.parametrize('path', CORPUS, ids=os.path.basename)
+def test_no_planted_value_survives_a_redacted_capture(path, tmp_path):
+    corpus = load(path)
+    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS])
+    target = str(tmp_path / 'capture.json')
+    capture.write_capture(target, content)
+    with open(target) as handle:
+        written = handle.read()
+    assert leaked(corpus['corpus']['planted'], texts(content) + written) == []
+    assert ADDRESS not in written and '127.0.0.1' not in written
+    assert content['redaction']['text'] > 10 and content['redaction']['number'] > 10
+
+
+@pytest.mark.parametrize('path', CORPUS, ids=os.path.basename)
+def test_redaction_off_keeps_only_the_allow_listed_identifiers(path):
+    corpus = load(path)
+    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS],
+                                    redacted=False)
+    text = texts(content)
+    identifiers = corpus['corpus']['allow_listed_identifiers']
+    # a planted short host name may be part of the host name the envelope keeps
+    others = [v for v in corpus['corpus']['planted'] if not any(v in identifier for identifier in identifiers)]
+    assert len(others) >= len(corpus['corpus']['planted']) - len(identifiers) - 1
+    assert leaked(others, text) == []
+    assert leaked(identifiers, text) == identifiers
+    assert content['status']['system-information']['hostname'] == corpus['status']['system-information']['hostname']
+
+
+@pytest.mark.parametrize('redacted', [True, False])
+@pytest.mark.parametrize('path', CORPUS + [os.path.join(FIXTURES, 'ims-m3000-rsc.status.json')], ids=os.path.basename)
+def test_every_value_is_kept_or_replaced_as_the_allow_list_says(path, redacted):
+    corpus = load(path)
+    if 'format' not in corpus:
+        corpus = {'status': corpus, 'configuration': None, 'rsc_configuration': None}
+    body = documents(corpus)
+    result = capture.build_capture(body, {}, '0.2.0', redacted=redacted)
+    kept = replaced = 0
+    for where, original, new in pairs(body, dict((name, result[name]) for name in capture.DOCUMENTS)):
+        tier = tier_of(where)
+        if isinstance(original, bool) or original is None:
+            assert new is original, where
+        elif tier == capture.KEEP or (tier is not None and not redacted):
+            assert new == original and type(new) is type(original), where
+            kept += 1
+        elif is_unknown_text(original):
+            assert new == original, where
+        elif tier == capture.SERIAL:
+            assert new.strip().startswith('SERIAL') and new.strip() != original.strip(), where
+        elif tier == capture.HOST:
+            assert new.endswith('.example.invalid'), where
+        elif isinstance(original, str):
+            assert new.startswith('REDACTED-') and new != original, where
+            replaced += 1
+        else:
+            assert new == 0 and type(new) is type(original), where
+    assert kept >= 40 and replaced >= 40
+
+
+def test_the_rsc_block_and_versions_survive_and_facts_read_the_same():
+    original = load(os.path.join(CORPUS_DIR, 'kebab-snmp-ntp.json'))
+    content = capture.build_capture(documents(original), {}, '0.2.0')
+    before, after = original['status'], content['status']
+    device_before, slots_before = facts.chassis_facts(before)
+    device_after, slots_after = facts.chassis_facts(after)
+    for key in ('model', 'firmware', 'api_version', 'ltos_version', 'rest_api_version'):
+        assert device_before[key] is not None and device_after[key] == device_before[key]
+    assert device_after['hostname'] == 'host-0001.example.invalid'
+    for slot_before, slot_after in zip(slots_before, slots_after):
+        assert dict(slot_after, serial_number=None) == dict(slot_before, serial_number=None)
+
+    def rsc(status):
+        slot, clocks = facts.find_rsc(facts.chassis_of(status)[m.SLOTS_KEY])
+        return facts.rsc_facts(slot, clocks, facts.clock_evidence(status, clocks))
+    assert dict(rsc(after), serial_number=None) == dict(rsc(before), serial_number=None)
+    assert rsc(after)['selected_clock'] == 'clk2' and rsc(after)['switchover_count'] == 3
+    config_slot = [s for s in content['configuration']['data']['chassis0']['slots'] if s['object-id'] == 'rsc'][0]
+    assert config_slot['module']['rsc'] == {'switch-mode': 'auto', 'selected-clock': 'clk2'}
+    assert content['rsc_configuration'] == {'data': {'switch-mode': 'auto', 'selected-clock': 'clk2'}}
+
+
+def test_placeholders_are_stable_and_distinct():
+    corpus = load(os.path.join(CORPUS_DIR, 'kebab-snmp-ntp.json'))
+    content = capture.build_capture(documents(corpus), {}, '0.2.0')
+    status, config = content['status'], content['configuration']['data']
+    # the same location text in the status and the configuration, the same serial in the envelope and the chassis
+    assert status['data']['system']['location'] == config['snmp']['sys-location']
+    assert status['system-information']['serial-number'].strip() == status['data']['chassis0']['serial-number']
+    # the community in its own field and the same text inside a list member's field
+    ro = config['snmp']['community-ro']
+    assert ro != config['snmp']['community-rw'] and ro.startswith('REDACTED-')
+    keys = config['ntp']['symmetric-keys']
+    assert keys[0]['key-value'] != keys[1]['key-value'] and keys[0]['key-id'] == 0 and keys[0]['trusted'] is True
+    assert capture.build_capture(documents(corpus), {}, '0.2.0', now=0) == capture.build_capture(
+        documents(corpus), {}, '0.2.0', now=0)
+
+
+def test_keys_that_identify_get_placeholders_and_schema_keys_stay():
+    corpus = load(os.path.join(CORPUS_DIR, 'accounts-network.json'))
+    content = capture.build_capture(documents(corpus), {}, '0.2.0')
+    config = content['configuration']['data']
+    assert sorted(config['allowed-hosts']) == ['redacted-key-0001', 'redacted-key-0002', 'redacted-key-0003']
+    assert list(config['notify']) == ['redacted-key-0004']
+    assert config['allowed-hosts']['redacted-key-0001'] == {'role': 'REDACTED-%04d' % int(
+        config['allowed-hosts']['redacted-key-0001']['role'][-4:])}
+    assert set(config['users'][0]) == set(corpus['configuration']['data']['users'][0])
+    assert content['redaction']['key'] == 4
+    for key in ('API Version', 'slot-id', 'sharedSecret', 'v3-users', 'usrpwd', 'temperature-1'):
+        assert capture.key_is_schema(key), key
+    for key in ('10.99.1.17', 'fe80::1', 'ops@example.org', 'host.example.org', '00-13-95-0A-BB-CC',
+                '3f9a0c4d5e6b7a81', 'AbCdEf0123456789XyZ', '1st', 'a/b', ''):
+        assert not capture.key_is_schema(key), key
+
+
+def test_the_api_check_result_loses_the_address_and_identifiers():
+    corpus = load(os.path.join(CORPUS_DIR, 'camel-services.json'))
+    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS])
+    details = [check['detail'] for check in content['api_check']['checks']]
+    assert details[0].startswith('address-0001.example.invalid: GET /api/configuration')
+    assert details[1] == 'slot rsc, model rsc180, serial SERIAL000001'
+    assert content['api_check']['verdict'] == 'matches the contract'
+    unredacted = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS],
+                                       redacted=False)
+    assert unredacted['api_check']['checks'][1] == check_result(corpus)['checks'][1]
+
+
+def test_summary_counts_only_and_the_format():
+    content = capture.build_capture({'status': load(os.path.join(FIXTURES, 'ims-m3000-rsc.status.json'))}, {}, '0.2.0',
+                                    now=0)
+    assert content['format'] == capture.CAPTURE_FORMAT and content['captured_at'] == '1970-01-01T00:00:00Z'
+    assert content['configuration'] is None and content['rsc_configuration'] is None
+    summary = content['redaction']
+    assert sorted(summary) == ['host', 'kept', 'key', 'number', 'serial', 'text']
+    assert all(isinstance(value, int) for value in summary.values())
+    assert summary['serial'] >= 5 and summary['host'] == 1
+
+
+def test_write_capture_is_0600_atomic_and_replaces_a_link_without_following_it(tmp_path):
+    old_umask = os.umask(0)
+    try:
+        target = tmp_path / 'ims1.json'
+        size = capture.write_capture(str(target), {'format': capture.CAPTURE_FORMAT, 'x': 1})
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(os.stat(str(target)).st_mode) == 0o600
+    assert size == target.stat().st_size
+    assert json.loads(target.read_text()) == {'format': capture.CAPTURE_FORMAT, 'x': 1}
+    elsewhere = tmp_path / 'elsewhere.txt'
+    elsewhere.write_text('untouched')
+    link = tmp_path / 'link.json'
+    link.symlink_to(elsewhere)
+    capture.write_capture(str(link), {'y': 2})
+    assert elsewhere.read_text() == 'untouched' and not link.is_symlink()
+    assert stat.S_IMODE(os.stat(str(link)).st_mode) == 0o600
+    capture.write_capture(str(target), {'z': 3})
+    assert json.loads(target.read_text()) == {'z': 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['elsewhere.txt', 'ims1.json', 'link.json']
+
+
+def test_write_capture_fails_clearly_and_leaves_nothing(tmp_path):
+    with pytest.raises(capture.CaptureWriteError, match='does not exist'):
+        capture.write_capture(str(tmp_path / 'missing' / 'ims1.json'), {})
+    directory = tmp_path / 'dir.json'
+    directory.mkdir()
+    with pytest.raises(capture.CaptureWriteError, match='cannot write the capture'):
+        capture.write_capture(str(directory), {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['dir.json'] and list(directory.iterdir()) == []
