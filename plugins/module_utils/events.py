@@ -33,9 +33,6 @@ EVENT_TYPES = (STARTUP, UNREACHABLE, REACHABLE, SWITCHOVER, MODE_CHANGED, FRONT_
 # The top-level key of every event, so that rule conditions read event.lantime.type.
 EVENT_KEY = 'lantime'
 
-# Jinja2 opening delimiters; no string of an event holds one (see defuse()).
-TEMPLATE_MARKERS = ('{{', '{%', '{#')
-
 # Every character of a device string that a later step could turn into a template, and what it becomes (its
 # full-width form): still readable, never syntax. See defuse() for why each one.
 NEUTRALISED = {
