@@ -3,7 +3,7 @@
 #
 # meinberg.lantime: `make demo` and `make test` set up everything they need on a fresh machine.
 # Each check is a target of its own; `make test` runs them all on the newest ansible-core and
-# `make matrix` runs sanity, units and integration on the older ones (CI runs both).
+# `make matrix` runs sanity and units on the older ones (2.16 to 2.20) and integration on the oldest (CI runs both).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -16,6 +16,11 @@ find_python = $(shell p=$$(ls -d $$HOME/.pyenv/versions/$(1).*/bin/python3 2>/de
 PYTHON ?= $(or $(call find_python,3.13),$(call find_python,3.12))
 PYTHON_2.20 ?= $(or $(call find_python,3.12),$(call find_python,3.13))
 PYTHON_2.19 ?= $(call find_python,3.11)
+# 2.18 runs on Python 3.11 to 3.13, 2.16 and 2.17 on 3.10 to 3.12; 2.16 on 3.11 as in AAP's supported execution
+# environments, 2.17 on 3.10, the oldest Python a supported core runs the controller on.
+PYTHON_2.18 ?= $(or $(call find_python,3.12),$(call find_python,3.11))
+PYTHON_2.17 ?= $(call find_python,3.10)
+PYTHON_2.16 ?= $(call find_python,3.11)
 
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -30,16 +35,18 @@ PYTEST_WORKERS ?= 2
 # Everything `make test` runs, in order; each is a target of its own.
 CHECKS := sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs
 # The older ansible-core versions CI also runs (the newest is in CHECKS).
-MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19
+MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 \
+	sanity-2.18 units-2.18 sanity-2.17 units-2.17 sanity-2.16 units-2.16 integration-2.16
 
 .PHONY: help setup venv tools links test-tree test matrix demo bench clean \
 	sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs \
-	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 compat
+	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 compat \
+	sanity-2.18 units-2.18 sanity-2.17 units-2.17 sanity-2.16 units-2.16 integration-2.16
 
 help:
 	@echo "make demo    - set up, start the device simulator, run the demo playbooks against it"
 	@echo "make test    - set up and run every check: $(CHECKS)"
-	@echo "make matrix  - sanity and units on ansible-core 2.20 and 2.19, integration on 2.19"
+	@echo "make matrix  - sanity and units on ansible-core 2.20, 2.19, 2.18, 2.17 and 2.16, integration on 2.19 and 2.16"
 	@echo "parts: $(CHECKS) $(MATRIX) bench clean"
 
 # --- virtual environments, each from pinned requirements ------------------------------------------
@@ -60,6 +67,15 @@ $(VENV)/.installed: tests/requirements.txt
 
 .venv-2.19/.installed: tests/requirements-2.19.txt
 	$(call make_venv,.venv-2.19,$(PYTHON_2.19),$<,ansible-core 2.19 is tested on Python 3.11)
+
+.venv-2.18/.installed: tests/requirements-2.18.txt
+	$(call make_venv,.venv-2.18,$(PYTHON_2.18),$<,ansible-core 2.18 is tested on Python 3.12)
+
+.venv-2.17/.installed: tests/requirements-2.17.txt
+	$(call make_venv,.venv-2.17,$(PYTHON_2.17),$<,ansible-core 2.17 is tested on Python 3.10)
+
+.venv-2.16/.installed: tests/requirements-2.16.txt
+	$(call make_venv,.venv-2.16,$(PYTHON_2.16),$<,ansible-core 2.16 is tested on Python 3.11)
 
 .venv-eda/.installed: tests/requirements-eda.txt
 	$(call make_venv,.venv-eda,$(PYTHON),$<,ansible-rulebook needs Python 3.12 or later)
@@ -118,6 +134,23 @@ units-2.19: .venv-2.19/.installed test-tree
 	$(call ansible_test,.venv-2.19,units)
 integration-2.19: .venv-2.19/.installed links
 	.venv-2.19/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
+
+# The oldest cores the collection claims (meta/runtime.yml): before 2.19 there is no data tagging, and
+# plugins/plugin_utils/compat.py bridges the differences.
+sanity-2.18: .venv-2.18/.installed test-tree
+	$(call ansible_test,.venv-2.18,sanity)
+units-2.18: .venv-2.18/.installed test-tree
+	$(call ansible_test,.venv-2.18,units)
+sanity-2.17: .venv-2.17/.installed test-tree
+	$(call ansible_test,.venv-2.17,sanity)
+units-2.17: .venv-2.17/.installed test-tree
+	$(call ansible_test,.venv-2.17,units)
+sanity-2.16: .venv-2.16/.installed test-tree
+	$(call ansible_test,.venv-2.16,sanity)
+units-2.16: .venv-2.16/.installed test-tree
+	$(call ansible_test,.venv-2.16,units)
+integration-2.16: .venv-2.16/.installed links
+	.venv-2.16/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
 
 # The Event-Driven Ansible source through the real ansible-rulebook (it needs a Java 17 runtime,
 # which tests/utils/java_home.sh finds or installs).

@@ -9,7 +9,8 @@ ansible_connection=local), so a module process per task buys nothing but its sta
 on the controller, the action plugin validates the options with the module's own argument spec (environment
 fallbacks and the task's environment included), runs the same task definition (module_utils/task.py) and masks
 no_log values, as AnsibleModule would. On any other connection (a task delegated to a jump host) the module runs
-there as usual.
+there as usual. On every supported core (2.16 and later) a task on the controller takes the in-process path;
+what differs between cores is bridged in compat.py.
 
 On both paths, an option set to null counts as not set, and a connection option the task does not set is taken
 from the host variable of the same name with a lantime_ prefix (lantime_host, which the inventory plugin sets,
@@ -24,7 +25,6 @@ __metaclass__ = type
 import contextlib
 import os
 
-from ansible.errors import AnsibleValueOmittedError
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -33,6 +33,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils.task import CONNECTION_ARGSPEC, execute
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import OMITTED, template_variable
 
 HOST_VARIABLE_PREFIX = 'lantime_'
 
@@ -82,11 +83,9 @@ class LantimeAction(ActionBase):
             variable = HOST_VARIABLE_PREFIX + option
             if option in args or task_vars.get(variable) is None:
                 continue
-            try:
-                value = self._templar.template(task_vars[variable])
-            except AnsibleValueOmittedError:  # "{{ ... | default(omit) }}": not set
-                continue
-            if value is not None:
+            value = template_variable(self._templar, task_vars[variable], task_vars)
+            # "{{ ... | default(omit) }}" and null: not set
+            if value is not OMITTED and value is not None:
                 args[option] = value
         return args
 

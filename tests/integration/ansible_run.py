@@ -14,11 +14,39 @@ BIN = Path(sys.executable).parent
 CALLBACK_DIR = Path(__file__).resolve().parent / 'callback'
 
 
+def _core_before_2_19():
+    from ansible.module_utils.ansible_release import __version__  # pylint: disable=import-outside-toplevel
+    return tuple(int(part) for part in __version__.split('.')[:2]) < (2, 19)
+
+
+# The CLIs of ansible-core 2.16 to 2.18 differ from the newer ones in what they print, not in what the collection
+# does: they wrap each warning at 79 columns without indenting the lines after the first, ansible-inventory has no
+# --flush-cache and its --list does not name its output format.
+CORE_BEFORE_2_19 = _core_before_2_19()
+WRAPS_WARNINGS = CORE_BEFORE_2_19
+
+
+def unwrap_warnings(text):
+    """The CLI's output with each warning on one line again where the core wrapped it, so that the tests find a
+    message whole on every core (2.19 and later print a warning's own line breaks as indented lines)."""
+    if not WRAPS_WARNINGS or not text:
+        return text
+    lines = []
+    joining = False
+    for line in text.split('\n'):
+        if joining and line and not line.startswith(('[', ' ', 'ERROR!')):
+            lines[-1] += ' ' + line
+            continue
+        joining = line.startswith(('[WARNING]:', '[DEPRECATION WARNING]:'))
+        lines.append(line)
+    return '\n'.join(lines)
+
+
 class Run:
     def __init__(self, completed, results):
         self.rc = completed.returncode
-        self.stdout = completed.stdout
-        self.stderr = completed.stderr
+        self.stdout = unwrap_warnings(completed.stdout)
+        self.stderr = unwrap_warnings(completed.stderr)
         self.results = results
 
     def result(self, task, host=None):
