@@ -98,7 +98,12 @@ notes:
   - One request per chassis and run, C(GET /api/status/chassis0); with caching on, a run that finds its data in the
     cache makes no request at all. The cache holds the slot facts of each chassis, never credentials.
   - Slot filters and O(include_empty) apply after the cache, so changing them needs no new request. Changing
-    O(chassis) makes the cached data stale, so the plugin then reads the chassis again.
+    O(chassis), the user, between user and token, O(validate_certs), O(ca_path) or O(use_proxy) makes the cached
+    data stale, so the plugin then reads the chassis again.
+  - The cache is trusted for slot facts only, never for where a chassis is; C(lantime_host) always comes from
+    O(chassis). Every cached value is checked like a device reply; an entry of another shape (an older release, a
+    file edited by hand) is ignored with one warning and the chassis are read again. A corrupt cache file or a cache
+    directory that cannot be used gives one warning and the chassis are read live.
   - A chassis that could not be read is remembered in the cache too (its warning is shown again on a cache hit);
     use C(--flush-cache) to read all chassis again.
 seealso:
@@ -116,37 +121,39 @@ chassis:
   - name: lab
     host: http://192.0.2.10:8080
 
----
-# rsc.ims.yml: only the RSC cards and the clocks, with templated credentials and a cache.
-plugin: meinberg.lantime.ims
-chassis:
-  - name: fra-ims1
-    host: ims1.fra.example.net
-  - name: fra-ims2
-    host: ims2.fra.example.net
-username: monitor
-password: "{{ lookup('ansible.builtin.env', 'LANTIME_MONITOR_PASSWORD') }}"
-ca_path: /etc/pki/lantime-ca.pem
-slot_types: [rsc, clk]
-concurrency: 16
-timeout: 10
-retries: 1
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/lantime-inventory
-cache_timeout: 3600
-# Group the RSC cards by their switch mode, and the clocks by sync state.
-keyed_groups:
-  - key: lantime_rsc_switch_mode
-    prefix: rsc_mode
-  - key: lantime_clock_status
-    prefix: clock
-groups:
-  rsc_manual: lantime_rsc_switch_mode == 'manual'
-compose:
-  site: lantime_chassis.split('-')[0]
+# A second inventory file, rsc.ims.yml (shown as comments, since EXAMPLES is one YAML document):
+# only the RSC cards and the clocks, with templated credentials and a cache.
+# plugin: meinberg.lantime.ims
+# chassis:
+#   - name: fra-ims1
+#     host: ims1.fra.example.net
+#   - name: fra-ims2
+#     host: ims2.fra.example.net
+# username: monitor
+# password: "{{ lookup('ansible.builtin.env', 'LANTIME_MONITOR_PASSWORD') }}"
+# ca_path: /etc/pki/lantime-ca.pem
+# slot_types: [rsc, clk]
+# concurrency: 16
+# timeout: 10
+# retries: 1
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/lantime-inventory
+# cache_timeout: 3600
+# # Group the RSC cards by their switch mode, and the clocks by sync state.
+# keyed_groups:
+#   - key: lantime_rsc_switch_mode
+#     prefix: rsc_mode
+#   - key: lantime_clock_status
+#     prefix: clock
+# groups:
+#   rsc_manual: lantime_rsc_switch_mode == 'manual'
+# compose:
+#   site: lantime_chassis.split('-')[0]
 '''
 
+import hashlib
+import json
 import sys
 import threading
 import time
@@ -164,6 +171,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 # The chassis list and naming rules, shared with the rsc_events event source (re-exported for the unit tests).
 from ansible_collections.meinberg.lantime.plugins.module_utils.chassis import (  # noqa: F401 pylint: disable=unused-import
     host_of_url, resolve_chassis, safe_group, safe_name)
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import option_and_origin
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import make_unsafe
 
 try:
@@ -171,7 +179,15 @@ try:
 except ImportError:  # the client reports the missing library
     requests = None
 
-CACHE_FORMAT = 1
+# 2: the entry holds a digest of the user and TLS settings it was read with ("binding").
+CACHE_FORMAT = 2
+RESULT_KEYS = frozenset(('name', 'url', 'device', 'slots', 'error'))
+# The keys of facts.device_facts() and facts.slot_facts(): a cached entry may hold these and no other.
+DEVICE_KEYS = frozenset(('hostname', 'model', 'serial_number', 'chassis_serial_number', 'firmware', 'api_version',
+                         'ltos_version', 'rest_api_version'))
+SLOT_KEYS = frozenset(('slot_id', 'slot_type', 'slot_position', 'fitted', 'model', 'serial_number',
+                       'software_revision'))
+SLOT_OPTIONAL_KEYS = frozenset(('clock_status', 'rsc_switch_mode', 'rsc_selected_clock'))
 MAX_CONCURRENCY = 64
 VAR_PREFIX = 'lantime_'
 # Host variable (without prefix) <- key of facts.device_facts().
@@ -202,6 +218,92 @@ def read_chassis(client):
     return facts.chassis_facts(client.get(api_map.CHASSIS_STATUS_PATH))
 
 
+class CacheEntryError(ValueError):
+    """A cache entry this release did not write for this configuration: it is not used."""
+
+
+def cache_binding(username, token, validate_certs, ca_path, use_proxy):
+    """A digest of whose view of the chassis a cache entry holds and how it was read (never a secret itself)."""
+    parts = {'username': None if username is None else str(username), 'token': bool(token),
+             'validate_certs': bool(validate_certs), 'ca_path': None if ca_path is None else str(ca_path),
+             'use_proxy': bool(use_proxy)}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode('utf-8')).hexdigest()
+
+
+def _cached_text(value, where):
+    # A device string is stripped and "unknown" spellings become None (facts.text); a cached one must be that already.
+    if value is not None and (not isinstance(value, str) or facts.text(value) != value):
+        raise CacheEntryError('%s is not text as the device reports it' % where)
+
+
+def _check_cached_slot(slot, where):
+    if not isinstance(slot, dict):
+        raise CacheEntryError('%s is not a mapping' % where)
+    keys = set(slot)
+    if not keys >= SLOT_KEYS or not keys <= SLOT_KEYS | SLOT_OPTIONAL_KEYS:
+        raise CacheEntryError('%s does not have the keys of a slot' % where)
+    if not isinstance(slot['fitted'], bool):
+        raise CacheEntryError('%s: fitted is not true or false' % where)
+    for key in ('slot_id', 'slot_type', 'slot_position', 'model', 'serial_number', 'software_revision',
+                'clock_status'):
+        _cached_text(slot.get(key), '%s: %s' % (where, key))
+    for key, allowed in (('rsc_switch_mode', api_map.SWITCH_MODES), ('rsc_selected_clock', api_map.CLOCK_IDS)):
+        value = slot.get(key)
+        if value is not None and (not isinstance(value, str) or facts.choice(value, allowed) != value):
+            raise CacheEntryError('%s: %s is not a value the card reports' % (where, key))
+
+
+def _check_cached_result(result, chassis, index):
+    where = 'chassis #%d' % (index + 1)
+    if not isinstance(result, dict) or set(result) != RESULT_KEYS:
+        raise CacheEntryError('%s is not a chassis record' % where)
+    if result['name'] != chassis['name'] or result['url'] != chassis['url']:
+        # The chassis list matched, so only a hand-made or tampered entry gets here.
+        raise CacheEntryError('%s is recorded under another name or address than the configured %r'
+                              % (where, chassis['name']))
+    if result['error'] is not None:
+        if not isinstance(result['error'], str) or result['device'] is not None or result['slots'] is not None:
+            raise CacheEntryError('%s: its error is not a text alone' % where)
+        return
+    device, slots = result['device'], result['slots']
+    if not isinstance(device, dict) or set(device) != DEVICE_KEYS:
+        raise CacheEntryError('%s: its device record does not have the expected keys' % where)
+    for key in sorted(DEVICE_KEYS):
+        _cached_text(device[key], '%s: %s' % (where, key))
+    if not isinstance(slots, list):
+        raise CacheEntryError('%s: its slots are not a list' % where)
+    for number, slot in enumerate(slots):
+        _check_cached_slot(slot, '%s, slot #%d' % (where, number + 1))
+
+
+def cached_results(entry, chassis_list, binding):
+    """The chassis results of a cache entry when it may stand in for reading these chassis, else None.
+
+    None: the entry was written for another chassis list, user or TLS settings (a changed configuration).
+    CacheEntryError: the entry is not one this release writes (an older release, a hand-edited or tampered file),
+    or it names a configured chassis under another address.
+    Each result comes back with the configured name and address, never ones read from the cache.
+    """
+    if not isinstance(entry, dict):
+        raise CacheEntryError('it is a %s, not a mapping' % type(entry).__name__)
+    if entry.get('format') != CACHE_FORMAT or set(entry) != set(('format', 'chassis', 'binding', 'results')):
+        raise CacheEntryError('it was not written in the format of this release (%d)' % CACHE_FORMAT)
+    fingerprint = [[c['name'], c['url']] for c in chassis_list]
+    if not isinstance(entry['chassis'], list) or not isinstance(entry['binding'], str):
+        raise CacheEntryError('its chassis list or binding is malformed')
+    if entry['chassis'] != fingerprint or entry['binding'] != binding:
+        return None
+    results = entry['results']
+    if not isinstance(results, list) or len(results) != len(chassis_list):
+        raise CacheEntryError('it does not hold one record per chassis')
+    checked = []
+    for index, (result, chassis) in enumerate(zip(results, chassis_list)):
+        _check_cached_result(result, chassis, index)
+        checked.append({'name': chassis['name'], 'url': chassis['url'], 'device': result['device'],
+                        'slots': result['slots'], 'error': result['error'], 'warnings': []})
+    return checked
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'meinberg.lantime.ims'
@@ -212,6 +314,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._sessions = []
         self._sessions_lock = threading.Lock()
         self._credentials = None
+        self._options_ready = False
+        self._cache_off = False
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        super(InventoryModule, self).set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+        self._options_ready = True
 
     def verify_file(self, path):
         if super(InventoryModule, self).verify_file(path):
@@ -221,7 +329,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- options ---------------------------------------------------------------------------------------------------
     def _template_option(self, name):
         """The option's value, templated when it comes from the inventory file (never from the environment)."""
-        value, origin = self.get_option_and_origin(name)
+        value, origin = option_and_origin(self, name)
         if value is None:
             return None
         if str(origin).startswith('env'):
@@ -321,7 +429,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
         self._credentials = None  # one instance may parse several sources
-        self._read_config_data(path)
+        self._options_ready = self._cache_off = False
+        try:
+            self._read_config_data(path)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Once the options are set, all that is left to fail in _read_config_data is loading the cache plugin
+            # (a cache directory that cannot be made or used): the chassis are then read live.
+            if not (self._options_ready and self.get_option('cache')):
+                raise
+            self._cache_off = True
+            self.display.warning('%s: the inventory cache cannot be used (%s); the chassis are read live and nothing '
+                                 'is cached' % (self.NAME, self._reason(exc)))
 
         try:
             chassis_list, name_warnings = resolve_chassis(self.get_option('chassis'))
@@ -334,22 +452,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for warning in name_warnings:
             self.display.warning('%s: %s' % (self.NAME, warning))
 
-        fingerprint = [[c['name'], c['url']] for c in chassis_list]
         cache_key = self.get_cache_key(path)
-        user_cache = self.get_option('cache')
+        user_cache = self.get_option('cache') and not self._cache_off
         read_cache = user_cache and cache
         update_cache = user_cache and not cache
         results = None
         if read_cache:
-            try:
-                cached = self._cache[cache_key]
-            except KeyError:
-                cached = None
-            if self._cache_usable(cached, fingerprint):
-                results = cached['results']
-                self.display.vvv('%s: %d chassis from the cache, no request made' % (self.NAME, len(results)))
-            else:
+            results = self._from_cache(cache_key, chassis_list)
+            if results is None:
                 update_cache = True
+            else:
+                self.display.vvv('%s: %d chassis from the cache, no request made' % (self.NAME, len(results)))
         if results is None:
             started = time.monotonic()
             results = self._read_all(chassis_list)
@@ -362,10 +475,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                % (self.NAME, len(errors), len(results), '\n'.join(errors)))
 
         if update_cache:
-            self._cache[cache_key] = {
-                'format': CACHE_FORMAT, 'chassis': fingerprint,
+            self._to_cache(cache_key, {
+                'format': CACHE_FORMAT, 'chassis': [[c['name'], c['url']] for c in chassis_list],
+                'binding': self._cache_binding(),
                 'results': [dict((k, v) for k, v in r.items() if k != 'warnings') for r in results],
-            }
+            })
 
         for result in results:
             for warning in result.get('warnings') or []:
@@ -376,14 +490,55 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         added = self._populate(results)
         self.display.vvv('%s: added %d hosts in %.2f s' % (self.NAME, added, time.monotonic() - started))
 
+    # -- the cache -------------------------------------------------------------------------------------------------
+    def _cache_binding(self):
+        return cache_binding(self._template_option('username'), self.get_option('token'),
+                             self.get_option('validate_certs'), self.get_option('ca_path'), self.get_option('use_proxy'))
+
     @staticmethod
-    def _cache_usable(cached, fingerprint):
-        """True when the cached data was written by this format for the same chassis list."""
-        if not isinstance(cached, dict) or cached.get('format') != CACHE_FORMAT or cached.get('chassis') != fingerprint:
-            return False
-        results = cached.get('results')
-        return isinstance(results, list) and len(results) == len(fingerprint) and all(
-            isinstance(r, dict) and set(r) >= set(('name', 'url', 'device', 'slots', 'error')) for r in results)
+    def _reason(exc):
+        text = to_native(exc).strip().split('\n')[0]
+        cause = exc.__cause__ or exc.__context__
+        if cause is not None and to_native(cause) not in text:
+            text = '%s: %s' % (text, to_native(cause).strip().split('\n')[0])
+        return text or exc.__class__.__name__
+
+    def _from_cache(self, cache_key, chassis_list):
+        """The cached results for these chassis, or None (then they are read live and the cache is rewritten)."""
+        try:
+            entry = self._cache[cache_key]
+        except KeyError:
+            return None
+        except Exception as exc:  # pylint: disable=broad-except
+            # A corrupt file or an unreadable cache directory: the cache plugins raise from get().
+            self.display.warning('%s: the inventory cache could not be read (%s); the chassis are read live'
+                                 % (self.NAME, self._reason(exc)))
+            return None
+        try:
+            results = cached_results(entry, chassis_list, self._cache_binding())
+        except CacheEntryError as exc:
+            self.display.warning('%s: the inventory cache entry of this source is not used: %s; the chassis are '
+                                 'read again' % (self.NAME, exc))
+            return None
+        if results is None:
+            self.display.vvv('%s: the cache entry was written for other chassis, another user or other TLS settings'
+                             % self.NAME)
+        return results
+
+    def _to_cache(self, cache_key, entry):
+        """Write the cache now, so that a failure is one warning and not a failed inventory source."""
+        self._cache[cache_key] = entry
+        try:
+            self.set_cache_plugin()
+        except Exception as exc:  # pylint: disable=broad-except
+            self._cache_off = True
+            self.display.warning('%s: the inventory cache could not be written (%s); the next run reads the chassis '
+                                 'again' % (self.NAME, self._reason(exc)))
+
+    def update_cache_if_changed(self):
+        # parse() has written the cache already, or said once why it could not.
+        if not self._cache_off:
+            super(InventoryModule, self).update_cache_if_changed()
 
     # -- building the inventory ------------------------------------------------------------------------------------
     def _populate(self, results):

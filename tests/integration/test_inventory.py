@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from ansible_run import base_env, run_playbook
+from ansible_run import CORE_BEFORE_2_19, base_env, run_playbook, unwrap_warnings
 from conftest import FIXTURES_DIR, REPO_ROOT, SHARED_PAYLOADS, SimulatorProcess
 
 INVENTORY_DIR = REPO_ROOT / 'tests' / 'integration' / 'inventory'
@@ -33,7 +33,7 @@ class InventoryRun:
     def __init__(self, completed):
         self.rc = completed.returncode
         self.stdout = completed.stdout
-        self.stderr = completed.stderr
+        self.stderr = unwrap_warnings(completed.stderr)
 
     @property
     def data(self):
@@ -160,6 +160,8 @@ def golden(name, text):
 
 def normalised_list(fleet, run):
     data = json.loads(fleet.normalise(json.dumps(run.data)))
+    if CORE_BEFORE_2_19:  # the same format, which 2.19 and later name
+        data['_meta'].setdefault('profile', 'inventory_legacy')
     for host, variables in data['_meta']['hostvars'].items():
         interpreter = variables.get('ansible_python_interpreter')
         assert interpreter and os.path.dirname(interpreter) == os.path.dirname(ANSIBLE_INVENTORY), (host, interpreter)
@@ -285,8 +287,13 @@ def test_cache_hit_makes_no_request(tmp_path, fleet):
     rsc_only = ansible_inventory(tmp_path, dict(config, slot_types=['rsc']))
     assert rsc_only.hosts() == ['ims-a_rsc', 'ims-b_rsc']
     assert counts(fleet.ims, 0) == before[0] + 1
-    # --flush-cache reads every chassis again.
-    ansible_inventory(tmp_path, config, '--list', '--flush-cache')
+    # --flush-cache reads every chassis again (ansible-inventory has the option from ansible-core 2.19 on).
+    if CORE_BEFORE_2_19:
+        path = write_config(tmp_path, config)
+        assert run_playbook(tmp_path, [{'hosts': 'lantime', 'gather_facts': False, 'tasks': []}], '--flush-cache',
+                            inventory=str(path)).rc == 0
+    else:
+        ansible_inventory(tmp_path, config, '--list', '--flush-cache')
     assert counts(fleet.ims, 0) == before[0] + 2
 
 
@@ -409,3 +416,181 @@ def test_plain_http_is_one_warning_for_all_chassis(tmp_path, fleet):
     plain = [w for w in run.all_warnings if PLAIN_HTTP in w]
     assert len(plain) == 1 and plain[0].startswith('meinberg.lantime.ims: the credentials go over plain HTTP')
     assert 'to %d chassis (ims-a, ims-b, ' % len(fleet.chassis) in plain[0]
+
+
+# -- the cache is used only for the configured chassis, in the shape this release writes --------------------------
+CACHE_WARNING = 'meinberg.lantime.ims: the inventory cache'
+PAYLOAD = '__payload__'
+
+
+def cache_config(tmp_path, fleet, cache_connection=None, **extra):
+    return fleet.config(chassis=fleet.chassis[:1], cache=True, cache_plugin='ansible.builtin.jsonfile',
+                        cache_connection=str(cache_connection or tmp_path / 'cache'), cache_timeout=600, **extra)
+
+
+def cache_entry(tmp_path):
+    """(path, decoded entry) of the one cache file."""
+    files = list((tmp_path / 'cache').iterdir())
+    assert len(files) == 1, files
+    stored = json.loads(files[0].read_text(encoding='utf-8'))
+    if isinstance(stored, dict) and list(stored) == [PAYLOAD]:
+        stored = json.loads(stored[PAYLOAD])
+    return files[0], stored
+
+
+def plant(path, entry):
+    """Write an entry as the running ansible-core stores it (2.19 and later wrap it in a payload)."""
+    stored = json.loads(path.read_text(encoding='utf-8')) if path.exists() else None
+    if isinstance(stored, dict) and list(stored) == [PAYLOAD]:
+        entry = {PAYLOAD: json.dumps(entry)}
+    path.write_text(json.dumps(entry), encoding='utf-8')
+
+
+def cache_warnings(run):
+    return [w for w in run.warnings if w.startswith(CACHE_WARNING)]
+
+
+def test_a_cache_entry_naming_another_address_sends_nothing_there(tmp_path, tmp_path_factory, fleet):
+    trap = start(tmp_path_factory)  # accepts the same credentials: anything sent there would succeed
+    try:
+        config = cache_config(tmp_path, fleet)
+        path = write_config(tmp_path, config)
+        assert ansible_inventory(tmp_path, path).hosts()
+        cache_file, good = cache_entry(tmp_path)
+        live = fleet.ims.url(0)
+
+        only_results = json.loads(json.dumps(good).replace(json.dumps(live), json.dumps(trap.url())))
+        only_results['chassis'] = good['chassis']  # the chassis list still matches the configuration
+        everywhere = json.loads(json.dumps(good).replace(json.dumps(live), json.dumps(trap.url())))
+        assert only_results != good and everywhere != good
+
+        # A playbook over the planted cache: the module takes its address from lantime_host.
+        plant(cache_file, only_results)
+        before = counts(fleet.ims)
+        playbook = [{'name': 'read', 'hosts': 'ims-a_rsc', 'gather_facts': False,
+                     'vars': {'lantime_username': VIEWER['username'], 'lantime_password': VIEWER['password'],
+                              'lantime_retries': 0},
+                     'tasks': [{'name': 'slots', 'meinberg.lantime.slot_info': {}, 'register': 'out'}]}]
+        run = run_playbook(tmp_path, playbook, inventory=str(path))
+        assert run.rc == 0, run.output
+        assert run.result('slots', 'ims-a_rsc')['slots']
+        assert trap.stats()['requests'] == [], 'credentials went to the address from the cache file'
+        assert counts(fleet.ims) == before + 2, 'the inventory read the chassis again, then the module read it'
+
+        for planted in (only_results, everywhere):
+            plant(cache_file, planted)
+            before = counts(fleet.ims)
+            run = ansible_inventory(tmp_path, path)
+            assert run.hostvars('ims-a_rsc')['lantime_host'] == live
+            assert all(run.hostvars(h)['lantime_host'] == live for h in run.hosts())
+            assert counts(fleet.ims) == before + 1
+            # an entry that names another address for a configured chassis is a tampered one; a whole other chassis
+            # list is just another configuration
+            assert len(cache_warnings(run)) == (1 if planted is only_results else 0), run.stderr
+            assert 'V1ew-Secret' not in run.stdout + run.stderr
+        assert trap.stats()['requests'] == []
+    finally:
+        trap.stop()
+
+
+def _older_format(entry):
+    del entry['binding']
+    entry['format'] = 1
+    for result in entry['results']:
+        for slot in result['slots']:
+            slot['model'] = 'CACHED'
+
+
+def _set(path, value):
+    def change(entry):
+        target = entry
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+def _delete(path):
+    def change(entry):
+        target = entry
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+    return change
+
+
+WRONG_SHAPES = {
+    'a list': lambda entry: [entry],
+    'no results': _delete(['results']),
+    'a result without slots': _delete(['results', 0, 'slots']),
+    'a result without its url': _delete(['results', 0, 'url']),
+    'device is a list': _set(['results', 0, 'device'], ['M3000']),
+    'slots is a mapping': _set(['results', 0, 'slots'], {'rsc': {}}),
+    'a slot id that is a number': _set(['results', 0, 'slots', 0, 'slot_id'], 7),
+    'a slot id a device never gives': _set(['results', 0, 'slots', 0, 'slot_id'], ' N/A '),
+    'fitted is text': _set(['results', 0, 'slots', 0, 'fitted'], 'yes'),
+    'a switch mode the card never reports': _set(['results', 0, 'slots', 0, 'rsc_switch_mode'], 'sideways'),
+    'a slot key that overrides lantime_host': _set(['results', 0, 'slots', 0, 'host'], 'http://192.0.2.1'),
+    'an error that is not text': _set(['results', 0, 'error'], {'text': 'down'}),
+    'an older format': _older_format,
+}
+
+
+@pytest.mark.parametrize('shape', sorted(WRONG_SHAPES))
+def test_a_cache_entry_of_another_shape_is_ignored_with_one_warning(tmp_path, fleet, shape):
+    expected = ansible_inventory(tmp_path, fleet.config(chassis=fleet.chassis[:1], include_empty=True))
+    config = cache_config(tmp_path, fleet, include_empty=True)
+    path = write_config(tmp_path, config)
+    assert ansible_inventory(tmp_path, path).hosts() == expected.hosts()
+    cache_file, entry = cache_entry(tmp_path)
+    rsc = [s for s in entry['results'][0]['slots'] if s.get('slot_id') == 'rsc']
+    entry['results'][0]['slots'] = rsc + [s for s in entry['results'][0]['slots'] if s not in rsc]
+    changed = WRONG_SHAPES[shape](entry)
+    plant(cache_file, entry if changed is None else changed)
+
+    before = counts(fleet.ims)
+    run = ansible_inventory(tmp_path, path)
+    assert run.rc == 0 and run.data == expected.data, run.stderr
+    assert counts(fleet.ims) == before + 1, 'the chassis is read again'
+    assert len(cache_warnings(run)) == 1 and run.warnings == cache_warnings(run), run.stderr
+    assert 'is not used' in run.warnings[0] and 'read again' in run.warnings[0]
+    # the entry written after the live read is used again, silently
+    again = ansible_inventory(tmp_path, path)
+    assert again.data == expected.data and again.warnings == [] and counts(fleet.ims) == before + 1
+
+
+def test_a_corrupt_cache_file_gives_the_hosts_and_one_warning(tmp_path, fleet):
+    config = cache_config(tmp_path, fleet)
+    path = write_config(tmp_path, config)
+    expected = ansible_inventory(tmp_path, path)
+    assert expected.hosts()
+    cache_file, dummy = cache_entry(tmp_path)
+    cache_file.write_text('{"format": 2, "results": [', encoding='utf-8')
+
+    before = counts(fleet.ims)
+    run = ansible_inventory(tmp_path, path)
+    assert run.rc == 0 and run.data == expected.data, run.stderr
+    assert counts(fleet.ims) == before + 1
+    assert len(cache_warnings(run)) == 1 and 'could not be read' in cache_warnings(run)[0], run.stderr
+    # ansible-core's jsonfile plugin adds its own warning about the file it removed; nothing else is said
+    assert all(w in cache_warnings(run) or 'jsonfile' in w for w in run.warnings), run.stderr
+    again = ansible_inventory(tmp_path, path)
+    assert again.data == expected.data and again.warnings == [] and counts(fleet.ims) == before + 1
+
+
+@pytest.mark.parametrize('where', ['below a regular file', 'a regular file'])
+def test_an_unusable_cache_directory_gives_the_hosts_and_one_warning(tmp_path, fleet, where):
+    # Tests run as root, whom a directory's mode does not stop; a regular file where a directory should be stops
+    # everyone. An executable regular file passes jsonfile's access check, so the failure comes when writing.
+    blocker = tmp_path / 'blocker'
+    blocker.write_text('not a directory\n', encoding='utf-8')
+    blocker.chmod(0o755)
+    cache_connection = blocker / 'cache' if where == 'below a regular file' else blocker
+    expected = ansible_inventory(tmp_path, fleet.config(chassis=fleet.chassis[:1]))
+    before = counts(fleet.ims)
+    run = ansible_inventory(tmp_path, cache_config(tmp_path, fleet, cache_connection=cache_connection))
+    assert run.rc == 0 and run.hosts() == expected.hosts() and run.data == expected.data, run.stderr
+    assert counts(fleet.ims) == before + 1
+    assert len(cache_warnings(run)) == 1, run.stderr
+    assert all(w in cache_warnings(run) or 'cache plugin' in w for w in run.warnings), run.stderr
+    assert blocker.read_text(encoding='utf-8') == 'not a directory\n'

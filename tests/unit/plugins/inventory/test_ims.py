@@ -19,11 +19,12 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
-from ansible.template import Templar, trust_as_template
+from ansible.template import Templar
 
 from ansible_collections.meinberg.lantime.plugins.inventory import ims
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import trust_as_template
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import is_unsafe, make_unsafe
 
 PASSWORD = 'Pa55-w0rd-never-shown'
@@ -439,13 +440,117 @@ def test_unsafe_and_env_passwords_are_never_templated(tmp_path, monkeypatch):
     assert devices.clients[-1].password == "{{ lookup('env', 'HOME') }}"
 
 
-def test_only_whole_cache_entries_for_the_same_chassis_are_used():
-    fingerprint = [['ims1', 'https://ims1']]
-    good = {'name': 'ims1', 'url': 'https://ims1', 'device': {}, 'slots': [], 'error': None}
-    usable = ims.InventoryModule._cache_usable
-    assert usable({'format': ims.CACHE_FORMAT, 'chassis': fingerprint, 'results': [good]}, fingerprint)
-    assert not usable({'format': ims.CACHE_FORMAT, 'chassis': fingerprint, 'results': [{'name': 'ims1'}]}, fingerprint)
-    assert not usable({'format': ims.CACHE_FORMAT, 'chassis': fingerprint, 'results': []}, fingerprint)
-    assert not usable({'format': ims.CACHE_FORMAT + 1, 'chassis': fingerprint, 'results': [good]}, fingerprint)
-    assert not usable({'format': ims.CACHE_FORMAT, 'chassis': [['x', 'https://ims1']], 'results': [good]}, fingerprint)
-    assert not usable(None, fingerprint) and not usable('text', fingerprint)
+# -- what the cache is trusted for ---------------------------------------------------------------------------------
+CHASSIS = [{'name': 'ims1', 'url': 'https://ims1'}, {'name': 'ims2', 'url': 'https://ims2'}]
+BINDING = ims.cache_binding('viewer', None, True, None, True)
+
+
+def cache_entry():
+    device, slots = facts.chassis_facts(document())
+    return {'format': ims.CACHE_FORMAT, 'chassis': [['ims1', 'https://ims1'], ['ims2', 'https://ims2']],
+            'binding': BINDING,
+            'results': [{'name': 'ims1', 'url': 'https://ims1', 'device': device, 'slots': slots, 'error': None},
+                        {'name': 'ims2', 'url': 'https://ims2', 'device': None, 'slots': None, 'error': 'ims2: down'}]}
+
+
+def test_the_cache_holds_exactly_the_keys_the_facts_have():
+    # The cache check whitelists these keys; a new fact needs them (and CACHE_FORMAT) changed too.
+    device, slots = facts.chassis_facts(document())
+    assert set(device) == ims.DEVICE_KEYS
+    for one in slots:
+        assert ims.SLOT_KEYS <= set(one) <= ims.SLOT_KEYS | ims.SLOT_OPTIONAL_KEYS
+    assert set().union(*[set(one) for one in slots]) == ims.SLOT_KEYS | ims.SLOT_OPTIONAL_KEYS
+
+
+def test_a_whole_entry_for_the_same_chassis_user_and_tls_settings_is_used():
+    results = ims.cached_results(json.loads(json.dumps(cache_entry())), CHASSIS, BINDING)
+    assert [(r['name'], r['url'], r['error']) for r in results] == [
+        ('ims1', 'https://ims1', None), ('ims2', 'https://ims2', 'ims2: down')]
+    assert results[0]['slots'] == facts.chassis_facts(document())[1]
+
+
+@pytest.mark.parametrize('other', [
+    ('admin', None, True, None, True),         # another user
+    (None, TOKEN, True, None, True),          # a token instead of a user
+    ('viewer', TOKEN, True, None, True),
+    ('viewer', None, False, None, True),      # read without checking the certificate
+    ('viewer', None, True, '/etc/ca.pem', True),
+    ('viewer', None, True, None, False),
+])
+def test_an_entry_read_as_another_user_or_with_other_tls_settings_is_not_used(other):
+    binding = ims.cache_binding(*other)
+    assert binding != BINDING
+    assert TOKEN not in binding and 'viewer' not in binding and 'admin' not in binding
+    assert ims.cached_results(cache_entry(), CHASSIS, binding) is None
+
+
+def test_an_entry_for_another_chassis_list_is_not_used():
+    assert ims.cached_results(cache_entry(), CHASSIS[:1], BINDING) is None
+    assert ims.cached_results(cache_entry(), [CHASSIS[0], dict(CHASSIS[1], url='https://ims2:8443')], BINDING) is None
+    assert ims.cached_results(cache_entry(), CHASSIS[::-1], BINDING) is None
+
+
+def _tampered(change):
+    entry = cache_entry()
+    change(entry)
+    return entry
+
+
+def _set_slot(key, value):
+    return lambda e: e['results'][0]['slots'][1].__setitem__(key, value)
+
+
+@pytest.mark.parametrize('entry, message', [
+    (None, 'NoneType, not a mapping'),
+    ('text', 'str, not a mapping'),
+    ([cache_entry()], 'list, not a mapping'),
+    (_tampered(lambda e: e.__setitem__('format', 1)), 'format of this release'),
+    (_tampered(lambda e: e.pop('binding')), 'format of this release'),
+    (_tampered(lambda e: e.__setitem__('extra', 1)), 'format of this release'),
+    (_tampered(lambda e: e.__setitem__('binding', None)), 'binding is malformed'),
+    (_tampered(lambda e: e.__setitem__('results', e['results'][:1])), 'one record per chassis'),
+    (_tampered(lambda e: e.__setitem__('results', {})), 'one record per chassis'),
+    (_tampered(lambda e: e['results'][0].__setitem__('url', 'https://elsewhere')), 'another name or address'),
+    (_tampered(lambda e: e['results'][0].__setitem__('name', 'ims9')), 'another name or address'),
+    (_tampered(lambda e: e['results'][0].pop('slots')), 'not a chassis record'),
+    (_tampered(lambda e: e['results'][0].__setitem__('warnings', [])), 'not a chassis record'),
+    (_tampered(lambda e: e['results'][0].__setitem__('device', [])), 'device record'),
+    (_tampered(lambda e: e['results'][0]['device'].__setitem__('host', 'x')), 'device record'),
+    (_tampered(lambda e: e['results'][0]['device'].__setitem__('model', 5)), 'model is not text'),
+    (_tampered(lambda e: e['results'][0].__setitem__('slots', {'rsc': {}})), 'slots are not a list'),
+    (_tampered(lambda e: e['results'][0]['slots'].append('rsc')), 'is not a mapping'),
+    (_tampered(_set_slot('host', 'https://elsewhere')), 'keys of a slot'),
+    (_tampered(lambda e: e['results'][0]['slots'][1].pop('fitted')), 'keys of a slot'),
+    (_tampered(_set_slot('fitted', 'yes')), 'fitted is not true or false'),
+    (_tampered(_set_slot('slot_id', 7)), 'slot_id is not text'),
+    (_tampered(_set_slot('slot_id', ' rsc')), 'slot_id is not text'),
+    (_tampered(_set_slot('slot_id', 'N/A')), 'slot_id is not text'),
+    (_tampered(_set_slot('model', ['rsc180'])), 'model is not text'),
+    (_tampered(_set_slot('rsc_switch_mode', 'AUTO')), 'rsc_switch_mode is not a value'),
+    (_tampered(_set_slot('rsc_selected_clock', 'clk3')), 'rsc_selected_clock is not a value'),
+    (_tampered(lambda e: e['results'][1].__setitem__('error', 5)), 'error is not a text alone'),
+    (_tampered(lambda e: e['results'][1].__setitem__('slots', [])), 'error is not a text alone'),
+])
+def test_an_entry_of_another_shape_is_refused_with_a_reason(entry, message):
+    with pytest.raises(ims.CacheEntryError, match=message.replace('(', r'\(')):
+        ims.cached_results(entry, CHASSIS, BINDING)
+
+
+def test_a_cache_entry_for_another_user_is_read_again(tmp_path, monkeypatch):
+    devices = FakeDevices(monkeypatch, {'https://ims1': document()})
+    config = {'chassis': ['ims1'], 'cache': True, 'cache_plugin': 'ansible.builtin.jsonfile',
+              'cache_connection': str(tmp_path / 'cache')}
+    run(tmp_path, config)
+    run(tmp_path, config)
+    assert len(devices.calls) == 1
+    dummy, plugin = run(tmp_path, dict(config, username='admin'))
+    assert len(devices.calls) == 2 and devices.clients[-1].username == 'admin'
+    assert plugin.display.warnings == []
+    run(tmp_path, dict(config, username=None, password=None, token=TOKEN))
+    assert len(devices.calls) == 3
+    run(tmp_path, dict(config, username=None, password=None, token=TOKEN, validate_certs=False))
+    assert len(devices.calls) == 4
+    run(tmp_path, dict(config, username=None, password=None, token=TOKEN, validate_certs=False))
+    assert len(devices.calls) == 4
+    text = list((tmp_path / 'cache').iterdir())[0].read_text()
+    assert TOKEN not in text and PASSWORD not in text and 'admin' not in text and 'viewer' not in text
