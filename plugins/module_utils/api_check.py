@@ -60,23 +60,47 @@ def _json_type(value):
     return 'an object' if isinstance(value, dict) else 'a list'
 
 
-def _show(value, limit=40):
-    """A value as JSON text, shortened."""
-    try:
-        shown = json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError):
-        shown = repr(value)
-    return shown if len(shown) <= limit else shown[:limit - 3] + '...'
+def _named(value, allowed=None, kind=None, limit=40):
+    """What a detail may say about a value the device sent, safe to show at -v and to keep in a capture.
+
+    A detail never quotes a device value unless it is what a capture keeps verbatim too: one of the API's
+    spellings of "unknown", true/false, a whole number where one is expected, a word of the field's vocabulary
+    (allowed) or the text of a free-text field the allow-list keeps (kind 'str' without allowed: versions, models,
+    last-switchover). Anything else is named by its JSON type and size only: "a text of 23 characters", "an object
+    of 2 keys", "a list of 3 items".
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(value) if kind == 'int' and isinstance(value, int) or value in m.UNKNOWN_NUMBERS else 'a number'
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in m.UNKNOWN_VALUES or (allowed and word in allowed):
+            return json.dumps(value.strip())
+        if kind == 'str' and not allowed:
+            shown = json.dumps(value)
+            return shown if len(shown) <= limit else shown[:limit - 3] + '...'
+        return 'a text of %d characters' % len(value)
+    if isinstance(value, dict):
+        return 'an object of %d key%s' % (len(value), '' if len(value) == 1 else 's')
+    if isinstance(value, list):
+        return 'a list of %d item%s' % (len(value), '' if len(value) == 1 else 's')
+    return 'a value of another type'
 
 
 def keys_of(value):
-    """The keys of an object as a short text, for details."""
+    """The keys of an object as a short text, for details: only the keys a capture keeps verbatim, the others
+    counted (the key rule of capture.key_is_schema)."""
     if not isinstance(value, dict):
         return '(not an object: %s)' % _json_type(value)
-    names = sorted(str(key) for key in value)
-    if not names:
+    if not value:
         return '(none)'
-    return ', '.join(names) if len(names) <= 25 else ', '.join(names[:25]) + ', ... (%d in all)' % len(names)
+    names = sorted(key for key in value if capture_file.key_is_schema(key))
+    hidden = len(value) - len(names)
+    shown = ', '.join(names) if len(names) <= 25 else ', '.join(names[:25]) + ', ... (%d in all)' % len(names)
+    if hidden:
+        shown += '%s%d key%s not shown (not a plain word)' % ('; ' if names else '', hidden, '' if hidden == 1 else 's')
+    return shown
 
 
 class Checks:
@@ -115,15 +139,16 @@ def check_key(checks, check_id, where, container, key, kind, allowed, contract_k
                           % (key, where, keys_of(container)))
     value = container[key]
     if facts.clean(value) is None and not allowed and kind in ('str', 'int'):
-        return checks.add(check_id, contract, PASS, 'present, value unknown (%s)' % _show(value))
+        return checks.add(check_id, contract, PASS, 'present, value unknown (%s)' % _named(value, allowed, kind))
     if not _type_ok(value, kind):
-        return checks.add(check_id, contract, FAIL, '%s is %s (%s), expected %s'
-                          % (key, _json_type(value), _show(value), TYPE_WORDS[kind]))
+        return checks.add(check_id, contract, FAIL, '%s is %s, expected %s'
+                          % (key, _named(value, allowed, kind), TYPE_WORDS[kind]))
     if allowed and (not isinstance(value, str) or value.strip().lower() not in allowed):
-        return checks.add(check_id, contract, FAIL, '%s is %s, expected one of %s' % (key, _show(value), ', '.join(allowed)))
+        return checks.add(check_id, contract, FAIL, '%s is %s, expected one of %s'
+                          % (key, _named(value, allowed, kind), ', '.join(allowed)))
     if kind in ('dict', 'list'):
         return checks.add(check_id, contract, PASS, 'present (%s)' % TYPE_WORDS[kind])
-    return checks.add(check_id, contract, PASS, '%s = %s' % (key, _show(value)))
+    return checks.add(check_id, contract, PASS, '%s = %s' % (key, _named(value, allowed, kind)))
 
 
 def _slot_words(slot):
@@ -156,7 +181,8 @@ def run_checks(client, keep_documents=False):
         checks.add('envelope', contract, FAIL, 'data is %s and system-information is %s; both should be objects'
                    % (_json_type(data), _json_type(info)))
     elif data.get(m.OBJECT_ID) != m.STATUS_OBJECT_ID:
-        checks.add('envelope', contract, FAIL, 'data.object-id is %s' % _show(data.get(m.OBJECT_ID)))
+        checks.add('envelope', contract, FAIL, 'data.object-id is %s'
+                   % _named(data.get(m.OBJECT_ID), (m.STATUS_OBJECT_ID,), 'str'))
     else:
         checks.add('envelope', contract, PASS, 'all four keys present')
     info = info if isinstance(info, dict) else {}
@@ -169,7 +195,7 @@ def run_checks(client, keep_documents=False):
     found['ltos_version'] = ltos
     if ltos is None:
         checks.add('ltos_version', contract, FAIL, 'no LTOS version in system-information.%s (%s); keys found in '
-                   'system-information: %s' % (m.FIRMWARE_KEY, _show(info.get(m.FIRMWARE_KEY)), keys_of(info)))
+                   'system-information: %s' % (m.FIRMWARE_KEY, _named(info.get(m.FIRMWARE_KEY), kind='str'), keys_of(info)))
     elif facts.version_tuple(ltos)[:2] < m.MIN_LTOS:
         checks.add('ltos_version', contract, FAIL, 'LTOS %s (%s) is older than %d.%02d: update the firmware'
                    % (ltos, firmware, m.MIN_LTOS[0], m.MIN_LTOS[1]))
@@ -362,17 +388,18 @@ def run_checks(client, keep_documents=False):
                 if not isinstance(body, dict) or key not in body:
                     problems.append('%s is missing' % key)
                 elif not isinstance(value, str) or value.strip().lower() not in allowed[key]:
-                    problems.append('%s is %s, expected one of %s' % (key, _show(value), ', '.join(allowed[key])))
+                    problems.append('%s is %s, expected one of %s'
+                                    % (key, _named(value, allowed[key], 'str'), ', '.join(allowed[key])))
             if problems:
                 checks.add('rsc_configuration', contract, FAIL, '%s; keys found: %s' % ('; '.join(problems), keys_of(body)))
             else:
-                checks.add('rsc_configuration', contract, PASS, ', '.join('%s = %s' % (key, _show(body[key]))
-                                                                          for key in m.RSC_WRITE_KEYS))
+                checks.add('rsc_configuration', contract, PASS, ', '.join(
+                    '%s = %s' % (key, _named(body[key], allowed[key], 'str')) for key in m.RSC_WRITE_KEYS))
 
     write = m.rsc_write(found['rsc_slot'] if rsc_slot is not None else 'SLOT', m.MODE_AUTO, m.CLOCK_IDS[0])
     checks.add('write', 'a write is %s %s with only the changed keys, body like %s; it applies at once [assumed; open '
                'questions: PUT with a {"parameters": ...} body, PUT /api/write to keep it over a reboot]'
-               % (write[0], write[1], _show(write[2], 200)), NOT_APPLICABLE,
+               % (write[0], write[1], json.dumps(write[2], sort_keys=True)), NOT_APPLICABLE,
                'not verifiable read-only: this check never writes. The first change with meinberg.lantime.rsc shows '
                'it, as that module reads the card back and reports success only when the card shows the change')
 
@@ -405,9 +432,10 @@ def _check_clock_entries(checks, where, block, reason):
             elif key not in entry:
                 problems.append('entry %d lacks %s; keys found: %s' % (index, key, keys_of(entry)))
             elif not _type_ok(entry[key], kind) or (allowed and str(entry[key]).strip().lower() not in allowed):
-                problems.append('entry %d has %s %s, expected %s' % (index, key, _show(entry[key]), expected))
+                problems.append('entry %d has %s %s, expected %s'
+                                % (index, key, _named(entry[key], allowed, kind), expected))
             else:
-                seen.append(_show(entry[key]))
+                seen.append(_named(entry[key], allowed, kind))
         if problems:
             checks.add(check_id, contract, FAIL, '; '.join(problems))
         else:
@@ -438,6 +466,22 @@ def summarise(items):
     return {'checks': items, 'read_compatible': read_ok, 'write_compatible': write_ok, 'verdict': verdict}
 
 
+class _Replay:
+    """A client that answers the checks' GET requests from documents already read: the redacted ones of a capture,
+    so that the capture's api_check section is made from what the file holds and nothing else."""
+
+    host = 'the capture'
+
+    def __init__(self, documents):
+        self.documents = documents
+
+    def get(self, path):
+        name = {m.STATUS_PATH: 'status', m.CONFIG_PATH: 'configuration'}.get(path, 'rsc_configuration')
+        if self.documents.get(name) is None:
+            raise LantimeError('GET %s could not be read when the capture was made' % path)
+        return self.documents[name]
+
+
 def run(client, capture=False, redact=True, capture_path=None, check_mode=False):
     """The whole api_check task: the checks and, with a capture_path, the capture file. GET requests only.
 
@@ -452,9 +496,8 @@ def run(client, capture=False, redact=True, capture_path=None, check_mode=False)
     documents = result.pop('documents', None)
     result['changed'] = False
     if capture_path:
-        summary = dict((key, value) for key, value in result.items() if key != 'changed')
-        content = capture_file.build_capture(documents, summary, COLLECTION_VERSION,
-                                             identifiers=[client.host], redacted=redact)
+        content = capture_file.build_capture(documents, lambda redacted: run_checks(_Replay(redacted)),
+                                             COLLECTION_VERSION, redacted=redact)
         written = not check_mode
         size = len((json.dumps(content, indent=4, sort_keys=True) + '\n').encode('utf-8'))
         if written:

@@ -8,11 +8,15 @@ A capture holds the status tree, the configuration tree, the RSC configuration o
 and the collection's version. The device simulator serves it as a chassis (python3 tests/simulator --fixture FILE).
 
 Redaction is an allow-list, not a guess at what is secret: ALLOW_LIST names the few fields the collection's code
-and the simulator read, and only their values stay. Everything else keeps its keys, nesting and JSON types, but
-every string becomes a stable placeholder (the same original, the same placeholder within a capture) and every
-number becomes 0; true, false and null stay. Keys stay, as they are the evidence of the API's shape, except a
-key that looks like an address, a host name, an e-mail address or a key/token (see key_is_schema()), which gets
-a placeholder too. Pure Python, no Ansible.
+and the simulator read, and only their values stay; where the collection knows a field's JSON type and vocabulary
+(VALUE_RULES), only a value of that type and in that vocabulary stays. Everything else keeps its keys, nesting and
+JSON types, but every string becomes a stable placeholder (the same original, the same placeholder within a
+capture) and every number becomes 0; true, false and null stay. Keys stay, as they are the evidence of the API's
+shape, except a key that looks like an address, a host name, an e-mail address or a key/token (see
+key_is_schema()), which gets a placeholder too.
+
+The capture's api_check section is made by running the checks on the redacted documents (build_capture's check),
+so it can only quote what the file holds anyway. Pure Python, no Ansible.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,10 +26,10 @@ __metaclass__ = type
 import json
 import os
 import re
-import tempfile
 import time
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
+from ansible_collections.meinberg.lantime.plugins.module_utils import atomic_file
 
 CAPTURE_FORMAT = 'meinberg.lantime-capture/1'
 
@@ -94,6 +98,31 @@ ALLOW_LIST = (
     ('rsc_configuration.%s' % m.RSC_SELECTED_CLOCK, KEEP),
 )
 
+
+def _value_rules():
+    rules = []
+    for key, kind, allowed in m.RSC_READ_KEYS:
+        if kind in ('str', 'bool', 'int'):
+            rules.append(('%s.%s' % (_RSC, key), (kind, allowed)))
+    for key, kind, allowed in m.RSC_PANEL_KEYS:
+        rules.append(('%s.%s.%s' % (_RSC, m.RSC_FRONT_PANEL, key), (kind, allowed)))
+    for key, kind, allowed in m.RSC_CLOCK_ENTRY_KEYS:
+        rules.append(('%s.%s[].%s' % (_RSC, m.RSC_CLOCKS, key), (kind, allowed)))
+    written = {m.RSC_SWITCH_MODE: m.SWITCH_MODES, m.RSC_SELECTED_CLOCK: m.CLOCK_IDS + m.NO_CLOCK_SELECTED}
+    for prefix in ('%s.%s.%s' % (_CONFIG_SLOT, m.MODULE, m.RSC_KEY), 'rsc_configuration.data', 'rsc_configuration'):
+        for key in m.RSC_WRITE_KEYS:
+            rules.append(('%s.%s' % (prefix, key), ('str', written[key])))
+    return tuple(rules)
+
+
+# The allow-listed fields whose JSON type the collection knows ('str', 'bool', 'int') and, for an enum, its
+# vocabulary (compared stripped and in lower case, as api_check and facts do): a value of another type or outside
+# the vocabulary is not what the field is about and is replaced like any value outside the allow-list. The other
+# allow-listed fields (versions, models, revisions, slot ids, clock states, last-switchover) are free text the
+# collection reads as the device spells it and stay verbatim: a device shows there what it was built or set to
+# show, not a configured secret, unless someone typed one as a model name.
+VALUE_RULES = _value_rules()
+
 DOCUMENTS = ('status', 'configuration', 'rsc_configuration')
 # The API's own spellings of "unknown" (and the empty text) tell nothing about anyone, wherever they are.
 UNKNOWN_TEXTS = frozenset(m.UNKNOWN_VALUES)
@@ -104,15 +133,26 @@ UNKNOWN_TEXTS = frozenset(m.UNKNOWN_VALUES)
 SCHEMA_KEY = re.compile(r'^[A-Za-z][A-Za-z0-9_ -]{0,63}$')
 HEX_RUN = re.compile(r'^[0-9A-Fa-f-]{12,}$')
 TOKEN_LIKE = re.compile(r'^(?=.*\d)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9_-]{16,}$')
-# A replaced text worth scrubbing from the api_check result when it shows up there: not an enum-like word.
-ENUM_LIKE = re.compile(r'^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$')
 _TIER = ('tier',)  # the leaf marker of the compiled allow-list (not a string, so never a key)
+_RULE = ('rule',)  # the leaf marker of a value rule
 
 
 def key_is_schema(key):
     """True for a key that stays verbatim; False for one that may itself identify someone or be a secret."""
     return (isinstance(key, str) and SCHEMA_KEY.match(key) is not None and HEX_RUN.match(key) is None
             and TOKEN_LIKE.match(key) is None)
+
+
+def value_fits(value, rule):
+    """True when value is of the rule's JSON type and, for an enum, one of its words (stripped, any case)."""
+    kind, allowed = rule
+    if kind == 'bool':
+        return isinstance(value, bool)
+    if kind == 'int':
+        return isinstance(value, int) and not isinstance(value, bool)
+    if not isinstance(value, str):
+        return False
+    return not allowed or value.strip().lower() in allowed
 
 
 def _segments(path):
@@ -124,14 +164,15 @@ def _segments(path):
             yield part
 
 
-def compile_allow_list(allow_list=ALLOW_LIST):
-    """The allow-list as a tree of path segments; a leaf holds its tier under _TIER."""
+def compile_allow_list(allow_list=ALLOW_LIST, value_rules=VALUE_RULES):
+    """The allow-list as a tree of path segments; a leaf holds its tier under _TIER and its value rule under _RULE."""
     root = {}
-    for path, tier in allow_list:
-        node = root
-        for segment in _segments(path):
-            node = node.setdefault(segment, {})
-        node[_TIER] = tier
+    for marker, entries in ((_TIER, allow_list), (_RULE, value_rules)):
+        for path, what in entries:
+            node = root
+            for segment in _segments(path):
+                node = node.setdefault(segment, {})
+            node[marker] = what
     return root
 
 
@@ -152,20 +193,14 @@ class Redactor:
     """Keeps the allow-listed values and replaces everything else; see the module docstring.
 
     keep_identifiers: keep the allow-listed serial numbers and host names (redact=false).
-    identifiers: further texts (the address the chassis was read at) scrubbed from the api_check result.
     """
 
-    def __init__(self, keep_identifiers=False, identifiers=()):
+    def __init__(self, keep_identifiers=False):
         self.keep_identifiers = keep_identifiers
         self._placeholders = {}   # (kind, original) -> placeholder
         self._numbers = {}        # kind -> how many placeholders of that kind exist
         self._identifier_of = {}  # original identifier -> its placeholder (a text equal to it gets the same)
-        self._kept = set()        # texts kept verbatim somewhere: never scrubbed from the api_check result
         self.counts = {'kept': 0, 'number': 0}
-        self._scrub = {}          # original -> placeholder, for the api_check result
-        self._scrub_pattern = None
-        for identifier in identifiers:
-            self._add_address(identifier)
 
     # -- placeholders ----------------------------------------------------------------------------------------
     def _placeholder(self, kind, original):
@@ -179,21 +214,6 @@ class Redactor:
                 'key': 'redacted-key-%04d',
             }.get(kind, 'REDACTED-%04d') % number
         return self._placeholders[(kind, original)]
-
-    def _add_address(self, identifier):
-        if not isinstance(identifier, str) or not identifier.strip():
-            return
-        host = identifier.strip()
-        if '://' in host:
-            host = host.split('://', 1)[1]
-        host = host.split('/', 1)[0]
-        self._scrub.setdefault(host, self._placeholder('address', host))
-        if host.startswith('['):
-            host = host[1:].split(']', 1)[0]
-        elif host.count(':') == 1:
-            host = host.split(':', 1)[0]
-        if host.lower() != 'localhost':
-            self._scrub.setdefault(host, self._placeholder('address', host))
 
     def summary(self):
         """How many values were kept and replaced, by kind (never the values themselves)."""
@@ -231,7 +251,6 @@ class Redactor:
             return value
         if core not in self._identifier_of:
             self._identifier_of[core] = self._placeholder(kind, core)
-            self._scrub[core] = self._identifier_of[core]
         start = value.index(core)
         return value[:start] + self._identifier_of[core] + value[start + len(core):]
 
@@ -243,10 +262,10 @@ class Redactor:
         if isinstance(node, bool) or node is None:
             return node
         tier = self._tier(nodes)
+        if tier == KEEP and not all(value_fits(node, n[_RULE]) for n in nodes if _RULE in n):
+            tier = None  # the wrong type or outside the field's vocabulary: not what the allow-list keeps
         if tier == KEEP or (tier in (SERIAL, HOST) and self.keep_identifiers):
             self.counts['kept'] += 1
-            if isinstance(node, str):
-                self._kept.add(node.strip())
             return node
         if isinstance(node, str):
             if tier in (SERIAL, HOST):
@@ -264,54 +283,30 @@ class Redactor:
             return value
         if core in self._identifier_of:
             return self._identifier_of[core]
-        placeholder = self._placeholder('text', value)
-        if len(core) >= 4 and not ENUM_LIKE.match(core):
-            self._scrub.setdefault(value, placeholder)
-            self._scrub.setdefault(core, placeholder)
-        return placeholder
+        return self._placeholder('text', value)
 
     def _key(self, key):
-        if key_is_schema(key):
-            return key
-        placeholder = self._placeholder('key', key)
-        if isinstance(key, str) and len(key) >= 4:
-            self._scrub.setdefault(key, placeholder)
-        return placeholder
-
-    # -- the api_check result --------------------------------------------------------------------------------
-    def scrub(self, node):
-        """The api_check result: the collection's own words about allow-listed fields and keys. In case one of
-        them quotes a replaced text, a replaced key, an identifier or the address read, that is replaced too."""
-        if isinstance(node, dict):
-            return dict((key, self.scrub(value)) for key, value in node.items())
-        if isinstance(node, list):
-            return [self.scrub(value) for value in node]
-        if not isinstance(node, str):
-            return node
-        if self._scrub_pattern is None:
-            originals = sorted((o for o in self._scrub if o and o not in self._kept), key=len, reverse=True)
-            self._scrub_pattern = re.compile('|'.join(re.escape(o) for o in originals)) if originals else False
-        if not self._scrub_pattern:
-            return node
-        # one pass, longest first: a placeholder put in is never matched again
-        return self._scrub_pattern.sub(lambda match: self._scrub[match.group(0)], node)
+        return key if key_is_schema(key) else self._placeholder('key', key)
 
 
-def redact(body, keep_identifiers=False, identifiers=()):
+def redact(body, keep_identifiers=False):
     """(redacted copy of body, summary of what was kept and replaced); see Redactor."""
-    redactor = Redactor(keep_identifiers, identifiers)
+    redactor = Redactor(keep_identifiers)
     return redactor.redact(body), redactor.summary()
 
 
-def build_capture(documents, check_result, collection_version, identifiers=(), redacted=True, now=None):
+def build_capture(documents, check, collection_version, redacted=True, now=None):
     """The capture file's content: the documents api_check read, its result, the collection version.
 
     documents: {'status': ..., 'configuration': ..., 'rsc_configuration': ...} as read (None when unreadable).
-    identifiers: the address the chassis was read at, scrubbed from the api_check result when redacted.
+    check: called with the redacted documents, returns the api_check section. Made from what the file holds, it
+    cannot quote a value the redaction replaced (there is no scrubbing of texts after the fact).
     redacted=False keeps the allow-listed serial numbers and host names (never anything outside ALLOW_LIST).
     """
-    redactor = Redactor(keep_identifiers=not redacted, identifiers=identifiers if redacted else ())
+    redactor = Redactor(keep_identifiers=not redacted)
     body = redactor.redact(dict((name, documents.get(name)) for name in DOCUMENTS))
+    # the checks get their own copy, so that nothing they do can touch what the file holds
+    check_result = check(json.loads(json.dumps(body)))
     capture = {
         'format': CAPTURE_FORMAT,
         'collection_version': collection_version,
@@ -319,7 +314,7 @@ def build_capture(documents, check_result, collection_version, identifiers=(), r
         'redacted': bool(redacted),
     }
     capture.update(body)
-    capture['api_check'] = redactor.scrub(check_result)
+    capture['api_check'] = check_result
     capture['redaction'] = redactor.summary()
     return capture
 
@@ -338,20 +333,7 @@ def write_capture(path, content):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise CaptureWriteError('cannot write the capture %s: the directory %s does not exist' % (path, directory))
-    temporary = None
     try:
-        # mkstemp creates the file with mode 0600 whatever the umask says
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.rename(temporary, path)
-        temporary = None
-    except (OSError, IOError) as exc:
-        raise CaptureWriteError('cannot write the capture %s: %s' % (path, exc.strerror or exc))
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.remove(temporary)
-    return len(data)
+        return atomic_file.write_atomic(path, data, 0o600)
+    except atomic_file.AtomicFileError as exc:
+        raise CaptureWriteError('cannot write the capture %s: %s' % (path, exc))

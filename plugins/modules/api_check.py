@@ -42,10 +42,11 @@ options:
     description:
       - Write the capture file here, on the host the task runs on (the controller, with the local connection that
         the C(meinberg.lantime.ims) inventory plugin sets). The directory must exist.
-      - The file holds the documents read and this result in the capture file format, which the collection's
-        device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)). It is written with mode
-        C(0600), atomically (a temporary file in the same directory, then a rename), so nobody else can read it
-        and a reader never sees half a file.
+      - The file holds the documents read, redacted, and the checks run again on the redacted documents (so its
+        C(api_check) part quotes nothing the documents do not keep), in the capture file format, which the
+        collection's device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)). It is written
+        with mode C(0600), atomically (a temporary file in the same directory, then a rename), so nobody else can
+        read it and a reader never sees half a file.
       - The result holds RV(capture) - the path, the size and how many values redaction kept and replaced - but
         never the documents, so C(-v) output, AWX job logs and CI logs show none of them.
       - In check mode the capture is made but not written (RV(capture.written=false)).
@@ -60,8 +61,13 @@ options:
         configuration; the list is in the collection's guide C(docs/real-device.md)). Every other string becomes a
         stable placeholder and every other number 0, with O(redact) V(true) or V(false); keys and structure stay,
         except keys that look like addresses, host names, e-mail addresses or tokens.
-      - V(true) also replaces the allow-listed serial numbers and host names, and the address the chassis was
-        read at, with placeholders (C(SERIAL000001), C(host-0001.example.invalid)).
+      - An allow-listed RSC field keeps its value only when it is of the field's JSON type and, for C(switch-mode),
+        C(selected-clock), the front panel's switches and the clock entries' C(object-id), one of the field's words;
+        an object, a list, a text where a flag or a count belongs, or a text outside the vocabulary is replaced like
+        any value outside the list. The free-text fields of the list (versions, models, revisions, slot ids, clock
+        states) are kept as the device sends them.
+      - V(true) also replaces the allow-listed serial numbers and host names with placeholders (C(SERIAL000001),
+        C(host-0001.example.invalid)).
       - V(false) keeps the allow-listed serial numbers and host names, for a capture you keep yourself. It never
         keeps anything outside the allow-list.
     type: bool
@@ -129,7 +135,13 @@ checks:
       type: str
       sample: pass
     detail:
-      description: What was found; when an expected key is missing, the keys found in its place.
+      description:
+        - What was found; when an expected key is missing, the keys found in its place.
+        - It never quotes a device value except the words of a field's vocabulary (C(auto), C(clk2)), true/false,
+          a whole number where one is expected and the free-text fields a capture keeps (versions, models, slot
+          ids, clock states). Any other value is named by its JSON type and size (C(a text of 23 characters),
+          C(an object of 2 keys)), and a key that could identify someone or be a secret (see O(redact)) is
+          counted, not shown.
       type: str
       sample: "switch-mode is missing; keys found in module.rsc: active-clock, mode, panel"
 read_compatible:

@@ -112,6 +112,11 @@ def planted(path):
     return corpus['planted'], corpus['allow_listed_identifiers']
 
 
+def expected(path, key):
+    """What api_check must find on a corpus chassis: compatible, unless the file plants values that break the contract."""
+    return json.loads(path.read_text(encoding='utf-8'))['corpus'].get('expect', {}).get(key, True)
+
+
 def leaked(values, text):
     return [value for value in values if value in text or json.dumps(value)[1:-1] in text]
 
@@ -140,9 +145,16 @@ def test_no_planted_value_in_the_file_or_the_output_at_vvv(tmp_path, simulator_f
     assert sorted(result['capture']) == RESULT_KEYS
     assert result['capture']['path'] == str(path) and result['capture']['bytes'] == path.stat().st_size
     assert result['capture']['written'] is True and result['capture']['redaction']['text'] > 20
-    assert result['write_compatible'] is True and not set(result) & {'status', 'configuration', 'documents'}
+    assert result['write_compatible'] is expected(corpus, 'write_compatible')
+    assert result['read_compatible'] is expected(corpus, 'read_compatible')
+    assert not set(result) & {'status', 'configuration', 'documents'}
     content = json.loads(text)
-    assert content['redacted'] is True and content['api_check']['write_compatible'] is True
+    assert content['redacted'] is True
+    # the file's api_check is the checks run on the redacted trees: the same verdict as the module's
+    assert content['api_check']['write_compatible'] is expected(corpus, 'write_compatible')
+    assert content['api_check']['read_compatible'] is expected(corpus, 'read_compatible')
+    assert [(c['id'], c['status']) for c in content['api_check']['checks']] == [
+        (c['id'], c['status']) for c in result['checks']]
     assert '(%d bytes, mode 0600, redacted: True)' % path.stat().st_size in run.output
 
 

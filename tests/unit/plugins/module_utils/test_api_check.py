@@ -102,8 +102,27 @@ def test_renamed_keys_name_the_missing_and_the_found():
 
 
 @pytest.mark.parametrize('change, check_id, detail', [
-    ({'switch-mode': 'AUTOMATIC'}, 'rsc_key.switch-mode', 'switch-mode is "AUTOMATIC", expected one of auto, manual'),
-    ({'outputs-enabled': 'yes'}, 'rsc_key.outputs-enabled', 'outputs-enabled is text ("yes"), expected true/false'),
+    # a device value is named only when a capture keeps it too: a word of the field's vocabulary, true/false, a whole
+    # number where one is expected, a free-text field of the allow-list; anything else by its type and size
+    ({'switch-mode': 'AUTOMATIC'}, 'rsc_key.switch-mode',
+     'switch-mode is a text of 9 characters, expected one of auto, manual'),
+    ({'switch-mode': ' Manual '}, 'rsc_key.switch-mode', 'switch-mode = "Manual"'),
+    ({'switch-mode': {'password': 'hunter2-admin-pass'}}, 'rsc_key.switch-mode',
+     'switch-mode is an object of 1 key, expected text'),
+    ({'outputs-enabled': 'yes'}, 'rsc_key.outputs-enabled', 'outputs-enabled is a text of 3 characters, expected true/false'),
+    ({'switchover-count': 'Tacacs-Secret-77'}, 'rsc_key.switchover-count',
+     'switchover-count is a text of 16 characters, expected a whole number'),
+    ({'switchover-count': 2.5}, 'rsc_key.switchover-count', 'switchover-count is a number, expected a whole number'),
+    ({'switchover-count': 7}, 'rsc_key.switchover-count', 'switchover-count = 7'),
+    ({'last-switchover': ['Tr0ub4dor&3', 'x']}, 'rsc_key.last-switchover', 'last-switchover is a list of 2 items, expected text'),
+    ({'last-switchover': '2026-05-14T03:12:40'}, 'rsc_key.last-switchover', 'last-switchover = "2026-05-14T03:12:40"'),
+    ({'clocks': [{'object-id': 'clk1', 'time-sync': True}, {'object-id': {'key': 'S3cret'}, 'time-sync': 'S3cret'}]},
+     'rsc_key.clocks[].object-id', 'entry 1 has object-id an object of 1 key, expected text, one of clk1, clk2'),
+    ({'clocks': [{'object-id': 'clk1', 'time-sync': True}, {'object-id': 'clk2', 'time-sync': 'S3cret'}]},
+     'rsc_key.clocks[].time-sync', 'entry 1 has time-sync a text of 6 characters, expected true/false'),
+    ({'K7mWq2Lp9xRt4VbN8sYz': 1, 'ops@example.org': 2}, 'rsc_block',
+     'keys found: access-control-override, clocks, front-panel, last-switchover, outputs-enabled, selected-clock, '
+     'switch-mode, switchover-count, time-limit-error, watchdog-ok; 2 keys not shown (not a plain word)'),
     ({'switchover-count': -1}, 'rsc_key.switchover-count', 'present, value unknown (-1)'),
     ({'clocks': [{'object-id': 'clk1'}]}, 'rsc_key.clocks[].time-sync', 'entry 0 lacks time-sync; keys found: object-id'),
 ])
@@ -112,6 +131,18 @@ def test_types_and_values_are_checked(change, check_id, detail):
     slot = [s for s in documents['/api/status']['data']['chassis0']['slots'] if s['slot-id'] == 'rsc'][0]
     slot['module']['rsc'].update(change)
     assert by_id(api_check.run_checks(FakeClient(documents)))[check_id]['detail'] == detail
+
+
+def test_the_rsc_configuration_names_only_words_of_its_vocabulary():
+    result = api_check.run_checks(FakeClient(ims(rsc_config={'data': {
+        'switch-mode': {'passphrase': 'RscConfig-Passphrase-8080'}, 'selected-clock': 'RscConfig-Selected-9090',
+        'Zq7Tr0ub4dorKeyTokenAbc99': 'x'}})))
+    assert by_id(result)['rsc_configuration']['detail'] == (
+        'switch-mode is an object of 1 key, expected one of auto, manual; selected-clock is a text of 23 characters, '
+        'expected one of clk1, clk2, none, no-master, nomaster, no-clock; keys found: selected-clock, switch-mode; '
+        '1 key not shown (not a plain word)')
+    result = api_check.run_checks(FakeClient(ims(rsc_config={'data': {'switch-mode': 'AUTO', 'selected-clock': 'clk2'}})))
+    assert by_id(result)['rsc_configuration']['detail'] == 'switch-mode = "AUTO", selected-clock = "clk2"'
 
 
 def test_a_device_without_rsc_card():

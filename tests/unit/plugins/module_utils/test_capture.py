@@ -15,9 +15,11 @@ import stat
 
 import pytest
 
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_check
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
 from ansible_collections.meinberg.lantime.plugins.module_utils import capture
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import NotFoundError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.join(HERE, '..', '..', '..')
@@ -58,12 +60,30 @@ def leaked(planted, text):
     return [value for value in planted if value in text or json.dumps(value)[1:-1] in text]
 
 
-def check_result(corpus):
-    """An api_check result that quotes the address read and an identifier, as a detail might."""
-    serial = corpus['status']['system-information']['serial-number'].strip()
+def check_result(documents):
+    """A check that quotes the serial number and a whole subtree of the documents it is given."""
+    serial = documents['status']['system-information']['serial-number'].strip()
     return {'verdict': 'matches the contract', 'checks': [
-        {'id': 'configuration_tree', 'status': 'fail', 'detail': '%s: GET /api/configuration: HTTP 500' % ADDRESS},
+        {'id': 'configuration_tree', 'status': 'pass', 'detail': json.dumps(documents['configuration'])},
         {'id': 'rsc_card', 'status': 'pass', 'detail': 'slot rsc, model rsc180, serial %s' % serial}]}
+
+
+class CorpusClient:
+    """Serves a corpus file's documents to api_check as the chassis would: GET requests only."""
+    host = ADDRESS
+
+    def __init__(self, corpus):
+        self.corpus = corpus
+
+    def get(self, path, deadline=None):
+        name = {m.STATUS_PATH: 'status', m.CONFIG_PATH: 'configuration'}.get(path, 'rsc_configuration')
+        if self.corpus.get(name) is None:
+            raise NotFoundError('%s: GET %s: not found (HTTP 404)' % (self.host, path), 404)
+        return copy.deepcopy(self.corpus[name])
+
+
+def expected(corpus, key):
+    return corpus['corpus'].get('expect', {}).get(key, True)
 
 
 # -- the allow-list, restated independently of the implementation's tree -----------------------------------------
@@ -80,6 +100,26 @@ def pattern_matches(pattern, path):
 def tier_of(path):
     tiers = [tier for pattern, tier in capture.ALLOW_LIST if pattern_matches(pattern, path)]
     return capture.KEEP if capture.KEEP in tiers else (tiers[0] if tiers else None)
+
+
+# The RSC fields' JSON types and vocabularies, by their last key, as api_map states them.
+RSC_RULES = dict((key, (kind, allowed)) for key, kind, allowed in m.RSC_READ_KEYS + m.RSC_PANEL_KEYS
+                 if kind in ('str', 'bool', 'int'))
+RSC_RULES[m.OBJECT_ID] = ('str', m.CLOCK_IDS)  # of an entry of the RSC block's clocks
+
+
+def fits(path, value):
+    """False for a value at an RSC field of the allow-list that is of another type or outside its vocabulary."""
+    if (m.RSC_KEY not in path and path[0] != 'rsc_configuration') or path[-1] not in RSC_RULES or (path[-1] == m.OBJECT_ID and m.RSC_CLOCKS not in path):
+        return True
+    kind, allowed = RSC_RULES[path[-1]]
+    if path[0] != 'status':
+        kind, allowed = 'str', m.SWITCH_MODES if path[-1] == m.RSC_SWITCH_MODE else m.CLOCK_IDS + m.NO_CLOCK_SELECTED
+    if kind == 'bool':
+        return isinstance(value, bool)
+    if kind == 'int':
+        return type(value) is int
+    return isinstance(value, str) and (not allowed or value.strip().lower() in allowed)
 
 
 def pairs(original, redacted, path=()):
@@ -127,7 +167,7 @@ def test_the_corpus_is_big_and_every_planted_value_is_in_it():
 @pytest.mark.parametrize('path', CORPUS, ids=os.path.basename)
 def test_no_planted_value_survives_a_redacted_capture(path, tmp_path):
     corpus = load(path)
-    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS])
+    content = capture.build_capture(documents(corpus), check_result, '0.2.0')
     target = str(tmp_path / 'capture.json')
     capture.write_capture(target, content)
     with open(target) as handle:
@@ -137,11 +177,31 @@ def test_no_planted_value_survives_a_redacted_capture(path, tmp_path):
     assert content['redaction']['text'] > 10 and content['redaction']['number'] > 10
 
 
+@pytest.mark.parametrize('redacted', [True, False])
+@pytest.mark.parametrize('path', CORPUS, ids=os.path.basename)
+def test_no_planted_value_in_the_api_check_result_or_the_capture_it_writes(path, redacted, tmp_path):
+    """The real checks on each chassis: neither their result (what -v shows) nor the file quotes a planted value."""
+    corpus = load(path)
+    target = str(tmp_path / 'capture.json')
+    result = api_check.run(CorpusClient(corpus), capture_path=target, redact=redacted)
+    with open(target) as handle:
+        written = handle.read()
+    planted = corpus['corpus']['planted']
+    identifiers = corpus['corpus']['allow_listed_identifiers']
+    # the result names slots, models and versions, never serial numbers or host names
+    assert leaked(planted, texts(result)) == []
+    assert leaked(planted if redacted else [v for v in planted if not any(v in i for i in identifiers)], written) == []
+    content = json.loads(written)
+    assert result['write_compatible'] is expected(corpus, 'write_compatible') is content['api_check']['write_compatible']
+    assert result['read_compatible'] is expected(corpus, 'read_compatible') is content['api_check']['read_compatible']
+    assert [(c['id'], c['status']) for c in content['api_check']['checks']] == [
+        (c['id'], c['status']) for c in result['checks']]
+
+
 @pytest.mark.parametrize('path', CORPUS, ids=os.path.basename)
 def test_redaction_off_keeps_only_the_allow_listed_identifiers(path):
     corpus = load(path)
-    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS],
-                                    redacted=False)
+    content = capture.build_capture(documents(corpus), check_result, '0.2.0', redacted=False)
     text = texts(content)
     identifiers = corpus['corpus']['allow_listed_identifiers']
     # a planted short host name may be part of the host name the envelope keeps
@@ -159,10 +219,12 @@ def test_every_value_is_kept_or_replaced_as_the_allow_list_says(path, redacted):
     if 'format' not in corpus:
         corpus = {'status': corpus, 'configuration': None, 'rsc_configuration': None}
     body = documents(corpus)
-    result = capture.build_capture(body, {}, '0.2.0', redacted=redacted)
+    result = capture.build_capture(body, dict, '0.2.0', redacted=redacted)
     kept = replaced = 0
     for where, original, new in pairs(body, dict((name, result[name]) for name in capture.DOCUMENTS)):
         tier = tier_of(where)
+        if tier == capture.KEEP and not fits(where, original):
+            tier = None
         if isinstance(original, bool) or original is None:
             assert new is original, where
         elif tier == capture.KEEP or (tier is not None and not redacted):
@@ -184,7 +246,7 @@ def test_every_value_is_kept_or_replaced_as_the_allow_list_says(path, redacted):
 
 def test_the_rsc_block_and_versions_survive_and_facts_read_the_same():
     original = load(os.path.join(CORPUS_DIR, 'kebab-snmp-ntp.json'))
-    content = capture.build_capture(documents(original), {}, '0.2.0')
+    content = capture.build_capture(documents(original), dict, '0.2.0')
     before, after = original['status'], content['status']
     device_before, slots_before = facts.chassis_facts(before)
     device_after, slots_after = facts.chassis_facts(after)
@@ -206,7 +268,7 @@ def test_the_rsc_block_and_versions_survive_and_facts_read_the_same():
 
 def test_placeholders_are_stable_and_distinct():
     corpus = load(os.path.join(CORPUS_DIR, 'kebab-snmp-ntp.json'))
-    content = capture.build_capture(documents(corpus), {}, '0.2.0')
+    content = capture.build_capture(documents(corpus), dict, '0.2.0')
     status, config = content['status'], content['configuration']['data']
     # the same location text in the status and the configuration, the same serial in the envelope and the chassis
     assert status['data']['system']['location'] == config['snmp']['sys-location']
@@ -216,13 +278,13 @@ def test_placeholders_are_stable_and_distinct():
     assert ro != config['snmp']['community-rw'] and ro.startswith('REDACTED-')
     keys = config['ntp']['symmetric-keys']
     assert keys[0]['key-value'] != keys[1]['key-value'] and keys[0]['key-id'] == 0 and keys[0]['trusted'] is True
-    assert capture.build_capture(documents(corpus), {}, '0.2.0', now=0) == capture.build_capture(
-        documents(corpus), {}, '0.2.0', now=0)
+    assert capture.build_capture(documents(corpus), dict, '0.2.0', now=0) == capture.build_capture(
+        documents(corpus), dict, '0.2.0', now=0)
 
 
 def test_keys_that_identify_get_placeholders_and_schema_keys_stay():
     corpus = load(os.path.join(CORPUS_DIR, 'accounts-network.json'))
-    content = capture.build_capture(documents(corpus), {}, '0.2.0')
+    content = capture.build_capture(documents(corpus), dict, '0.2.0')
     config = content['configuration']['data']
     assert sorted(config['allowed-hosts']) == ['redacted-key-0001', 'redacted-key-0002', 'redacted-key-0003']
     assert list(config['notify']) == ['redacted-key-0004']
@@ -237,20 +299,23 @@ def test_keys_that_identify_get_placeholders_and_schema_keys_stay():
         assert not capture.key_is_schema(key), key
 
 
-def test_the_api_check_result_loses_the_address_and_identifiers():
+def test_the_api_check_section_is_made_from_the_redacted_documents():
+    """Even a check that quotes whole subtrees can only quote what the file holds."""
     corpus = load(os.path.join(CORPUS_DIR, 'camel-services.json'))
-    content = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS])
+    content = capture.build_capture(documents(corpus), check_result, '0.2.0')
     details = [check['detail'] for check in content['api_check']['checks']]
-    assert details[0].startswith('address-0001.example.invalid: GET /api/configuration')
+    assert json.loads(details[0]) == content['configuration']
     assert details[1] == 'slot rsc, model rsc180, serial SERIAL000001'
-    assert content['api_check']['verdict'] == 'matches the contract'
-    unredacted = capture.build_capture(documents(corpus), check_result(corpus), '0.2.0', identifiers=[ADDRESS],
-                                       redacted=False)
+    assert leaked(corpus['corpus']['planted'], '\n'.join(details)) == []
+    unredacted = capture.build_capture(documents(corpus), check_result, '0.2.0', redacted=False)
     assert unredacted['api_check']['checks'][1] == check_result(corpus)['checks'][1]
+    # the checks get a copy: what they do to it does not reach the file
+    mutated = capture.build_capture(documents(corpus), lambda docs: docs['status'].clear() or {}, '0.2.0')
+    assert mutated['status'] == content['status']
 
 
 def test_summary_counts_only_and_the_format():
-    content = capture.build_capture({'status': load(os.path.join(FIXTURES, 'ims-m3000-rsc.status.json'))}, {}, '0.2.0',
+    content = capture.build_capture({'status': load(os.path.join(FIXTURES, 'ims-m3000-rsc.status.json'))}, dict, '0.2.0',
                                     now=0)
     assert content['format'] == capture.CAPTURE_FORMAT and content['captured_at'] == '1970-01-01T00:00:00Z'
     assert content['configuration'] is None and content['rsc_configuration'] is None
