@@ -18,23 +18,24 @@ import datetime
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.filter.rsc_table import rsc_table
+from ansible_collections.meinberg.lantime.plugins.module_utils import atomic_file
 
 REPORTS = ('drift_check', 'rsc_facts', 'fleet_rollout')
-STATES = ('started', 'batch', 'finished')
+STATES = ('started', 'batch_started', 'batch', 'finished')
 # The files each report may write (options of the same name); each is optional where the playbook makes it so.
 FILES = {'drift_check': ('json', 'junit'), 'rsc_facts': ('json', 'csv'), 'fleet_rollout': ('json',)}
-OPTIONS = frozenset(('report', 'state', 'json', 'junit', 'csv', 'records', 'earlier_records', 'hosts',
+OPTIONS = frozenset(('report', 'state', 'json', 'junit', 'csv', 'records', 'earlier_records', 'hosts', 'batch',
                      'max_fail_percentage'))
 FILE_MODE = 0o644
 
 GOOD = ('ok', 'compliant')
 BAD = ('refused', 'unreadable', 'failed')
+NO_HOST = 'no host matched, so nothing was checked.'
 NOT_FINISHED = ('The run that writes this report started at %s and has not finished (it is still running, or it '
                 'was interrupted or failed before the end). Do not trust an earlier result: run it again.')
 
@@ -42,7 +43,8 @@ CSV_COLUMNS = ('host', 'chassis', 'slot', 'address', 'switch_mode', 'selected_cl
                'failover_ready', 'switchover_count', 'status', 'alarms', 'error')
 # OWASP's rule for CSV injection: a cell that starts with one of these is a formula to a spreadsheet program, so
 # it gets a leading apostrophe (shown by none of them, and read as "this is text"). The full-width forms are
-# taken as formulas by some programs too.
+# taken as formulas by some programs too. Spreadsheet programs skip leading white space (spaces, line breaks)
+# before a formula, so the first character after it counts as well.
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20')
 # Characters XML 1.0 cannot hold at all, not even escaped.
 XML_INVALID = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
@@ -55,51 +57,30 @@ class ReportError(Exception):
 # --- files -----------------------------------------------------------------------------------------------------
 
 
+def report_directory(path):
+    """Create the directory of a report when missing; refuse one that another user could put links or files into."""
+    try:
+        atomic_file.private_directory(os.path.dirname(os.path.abspath(path)))
+    except atomic_file.AtomicFileError as exc:
+        raise ReportError('cannot write the report %s: %s' % (path, exc))
+
+
 def write_atomic(path, text, mode=FILE_MODE):
-    """Replace path with text: a temporary file in the same directory, flushed to disk, then renamed over it."""
-    directory = os.path.dirname(path) or '.'
+    """Replace path with text, whole (see atomic_file.write_atomic); a link at path is replaced, never followed."""
+    report_directory(path)
     try:
-        os.makedirs(directory, mode=0o755, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    except OSError as exc:
-        raise ReportError('cannot write %s: %s' % (path, exc.strerror or exc))
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as exc:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise ReportError('cannot write %s: %s' % (path, exc.strerror or exc))
-    _sync_directory(directory)
-
-
-def _sync_directory(directory):
-    """So that the rename itself survives a crash of the machine (best effort: not every file system allows it)."""
-    try:
-        handle = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
+        atomic_file.write_atomic(path, text, mode)
+    except atomic_file.AtomicFileError as exc:
+        raise ReportError('cannot write %s: %s' % (path, exc))
 
 
 def remove(path):
+    """Remove the report at path; a link there is removed itself, never its target."""
+    report_directory(path)
     try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise ReportError('cannot remove the previous report %s: %s' % (path, exc.strerror or exc))
+        atomic_file.remove(path)
+    except atomic_file.AtomicFileError as exc:
+        raise ReportError('cannot remove the previous report %s: %s' % (path, exc))
 
 
 def nice_json(value):
@@ -137,7 +118,7 @@ def xml_text(value):
 def csv_cell(value):
     """One quoted CSV cell (RFC 4180: quotes doubled), neutralised against spreadsheet formulas."""
     value = '' if value is None else str(value)
-    if value.startswith(FORMULA_STARTS):
+    if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
         value = "'" + value
     return '"%s"' % value.replace('"', '""')
 
@@ -221,7 +202,15 @@ def _junit(tests, failures, errors, now, cases):
 
 
 def drift_junit(records, now):
-    """One test case per host; a host that is not compliant is a failure with the reason."""
+    """One test case per host; a host that is not compliant is a failure with the reason.
+
+    With no host, one failed test case says so: a suite without a test passes in most CI systems.
+    """
+    if not records:
+        message = xml_text(NO_HOST)
+        return _junit(1, 1, 0, now, ['    <testcase classname="lantime.drift_check" name="drift check run" time="0">\n'
+                                     '      <failure type="no host" message="%s">%s</failure>\n'
+                                     '    </testcase>\n' % (message, message)])
     cases = []
     failures = 0
     for record in records:
@@ -249,7 +238,7 @@ def unfinished_junit(now):
 def drift_verdict(records, paths):
     bad = [record for record in records if record.get('status') not in GOOD]
     if not records:
-        verdict = 'FAILED: no host matched, so nothing was checked.'
+        verdict = 'FAILED: ' + NO_HOST
     elif not bad:
         verdict = 'PASSED: all %d hosts comply with the policy.' % len(records)
     else:
@@ -323,13 +312,11 @@ def rollout_summary(batch, earlier, hosts, limit, chassis_of):
                   ' compliant are read and skipped without a write.']
     by_host = dict((text(record.get('host')), record) for record in reached)
     for host in untouched:
-        by_host[host] = {'host': host, 'chassis': chassis_of(host) if over else None, 'status': 'not touched'}
+        # Only an ended rollout knows that a host was not touched; one under way will still reach it.
+        by_host[host] = {'host': host, 'chassis': chassis_of(host), 'status': 'not touched'} if over else \
+            {'host': host, 'chassis': None, 'status': 'pending'}
     every = [by_host[host] for host in hosts if host in by_host]
-    statuses = [record.get('status') for record in reached]
-    counts = {'hosts': len(hosts), 'changed': statuses.count('changed'), 'drift': statuses.count('drift'),
-              'compliant': len([s for s in statuses if s in GOOD]),
-              'refused': statuses.count('refused'), 'unreadable': statuses.count('unreadable'),
-              'failed': statuses.count('failed'), 'not_touched': len(untouched)}
+    counts = _rollout_counts(reached, hosts, len(untouched), None if over else (len(untouched), 0))
     if over:
         words = [(counts['changed'], 'changed'), (counts['drift'], 'would change (check mode)'),
                  (counts['compliant'], 'already compliant'),
@@ -338,6 +325,42 @@ def rollout_summary(batch, earlier, hosts, limit, chassis_of):
             ['', '%d hosts: %s.' % (len(hosts), ', '.join('%d %s' % pair for pair in words if pair[0] > 0))]
     return {'stopping': stopping, 'over': over, 'failed': len(failed), 'batch': len(batch), 'lines': lines,
             'counts': counts, 'records': reached, 'hosts': every}
+
+
+def _rollout_counts(reached, hosts, not_touched, under_way=None):
+    """How many hosts had each result; under_way: (pending, in progress) for a rollout that has not ended.
+
+    not_touched counts the hosts that no write can have reached yet: in a rollout under way the pending ones (a
+    host in progress may have been written).
+    """
+    statuses = [record.get('status') for record in reached]
+    counts = {'hosts': len(hosts), 'changed': statuses.count('changed'), 'drift': statuses.count('drift'),
+              'compliant': len([s for s in statuses if s in GOOD]),
+              'refused': statuses.count('refused'), 'unreadable': statuses.count('unreadable'),
+              'failed': statuses.count('failed'), 'not_touched': not_touched}
+    if under_way is not None:
+        counts['pending'], counts['in_progress'] = under_way
+    return counts
+
+
+def rollout_batch_started(batch, earlier, hosts, chassis_of):
+    """How the rollout stands when a batch starts: the earlier batches' records, this batch's hosts in progress
+    (a write may be sent to any of them from now on), the later batches' hosts pending."""
+    by_host = dict((text(record.get('host')), record) for record in earlier)
+    in_batch = set(batch)
+    every = []
+    for host in hosts:
+        if host in by_host:
+            every.append(by_host[host])
+        elif host in in_batch:
+            every.append({'host': host, 'chassis': chassis_of(host), 'status': 'in progress'})
+        else:
+            every.append({'host': host, 'chassis': None, 'status': 'pending'})
+    statuses = [record['status'] for record in every]
+    pending = statuses.count('pending')
+    counts = _rollout_counts(earlier, hosts, pending, (pending, statuses.count('in progress')))
+    return {'stopping': False, 'over': False, 'failed': 0, 'batch': len(batch), 'lines': [], 'counts': counts,
+            'records': earlier, 'hosts': every}
 
 
 def rollout_json(now, complete, check_mode, summary=None):
@@ -377,8 +400,8 @@ class ActionModule(ActionBase):
             raise ReportError('report must be one of %s, got %r' % (', '.join(REPORTS), report))
         if state not in STATES:
             raise ReportError('state must be one of %s, got %r' % (', '.join(STATES), state))
-        if state == 'batch' and report != 'fleet_rollout':
-            raise ReportError('state=batch is for report=fleet_rollout only')
+        if state in ('batch', 'batch_started') and report != 'fleet_rollout':
+            raise ReportError('state=%s is for report=fleet_rollout only' % state)
         paths = {}
         for key in ('json', 'junit', 'csv'):
             value = args.get(key)
@@ -388,7 +411,8 @@ class ActionModule(ActionBase):
                 raise ReportError('report=%s writes no %s file' % (report, key))
             if not isinstance(value, str):
                 raise ReportError('%s must be a path, got %s' % (key, type(value).__name__))
-            paths[key] = os.path.realpath(os.path.expanduser(value))
+            # abspath, never realpath: a link at a report path is replaced or removed itself, never its target.
+            paths[key] = os.path.abspath(os.path.expanduser(value))
         now = _now()
         check_mode = bool(self._task.check_mode)
         if state == 'started':
@@ -423,7 +447,7 @@ class ActionModule(ActionBase):
         result = {'msg': '; '.join(done) or 'no report file to prepare', 'paths': paths}
         if report == 'fleet_rollout':
             result['ansible_facts'] = {'rsc_rollout': {'stopping': False, 'failed': 0, 'batch': 0, 'lines': [],
-                                                       'records': [], 'complete': False}}
+                                                       'records': [], 'complete': False, 'batch_hosts': []}}
         return result
 
     @staticmethod
@@ -455,11 +479,20 @@ class ActionModule(ActionBase):
             except (KeyError, TypeError, AttributeError):
                 return None
 
-        limit = args.get('max_fail_percentage')
-        summary = rollout_summary(records, earlier, hosts, 0 if limit in (None, '') else limit, chassis_of)
-        complete = summary['over'] or args.get('state') == 'finished'
+        state = args.get('state')
+        if state == 'batch_started':
+            batch = [text(host) for host in args.get('batch') or []]
+            summary = rollout_batch_started(batch, earlier, hosts, chassis_of)
+        else:
+            batch = [text(record.get('host')) for record in records]
+            limit = args.get('max_fail_percentage')
+            summary = rollout_summary(records, earlier, hosts, 0 if limit in (None, '') else limit, chassis_of)
+        complete = summary['over'] or state == 'finished'
         if 'json' in paths:
-            write_atomic(paths['json'], nice_json(rollout_json(now, complete, check_mode, summary)))
+            written = rollout_json(now, complete, check_mode, summary)
+            if complete and not hosts:
+                written['note'] = 'No host matched, so nothing was rolled out.'
+            write_atomic(paths['json'], nice_json(written))
         facts = dict((key, summary[key]) for key in ('stopping', 'failed', 'batch', 'lines', 'records'))
-        facts['complete'] = complete
+        facts.update(complete=complete, batch_hosts=batch)
         return {'ansible_facts': {'rsc_rollout': facts}, 'rollout': facts, 'complete': complete, 'paths': paths}

@@ -17,8 +17,16 @@ description:
     C(meinberg.lantime.rsc_facts) and C(meinberg.lantime.fleet_rollout) from the host records
     that the role P(meinberg.lantime.rsc#role) keeps in the fact C(rsc_result), and returns the lines of the summary
     the playbooks print.
-  - Every file is written to a temporary file in the same directory and then renamed over the old one, with mode
-    C(0644), so a reader sees the previous file or the new one, never a part of one.
+  - Every file is written to a temporary file in the same directory, flushed to disk and then renamed over the old
+    one, with mode C(0644), so a reader sees the previous file or the new one, never a part of one.
+  - A symbolic link at a report path is replaced (or, for O(state=started), removed) as a link; the file it points
+    to is never written or removed.
+  - The directory of a report must belong to the user running the playbook and be writable by nobody else, because
+    another user could otherwise put links or files into it. A missing directory is created (with any missing
+    parent), mode C(0755) less the umask and never writable by group or others. The task fails, naming the
+    directory and what to do, for a directory owned by another user (or given as a link owned by another user),
+    or writable by its group or by others, such as C(/tmp) or C(/var/tmp) themselves; a directory the playbook
+    created below them is fine.
   - With O(state=started), run before any device is touched, it takes away the previous result, so that a run that
     is interrupted (Ctrl-C, SIGTERM, a CI job timeout, even SIGKILL) or fails on the way never leaves a passing report
     behind. The JSON reports of C(drift_check) and C(fleet_rollout) are then replaced by one with RV(complete=false)
@@ -27,7 +35,10 @@ description:
   - The files are written by an action plugin in the controller's own process, never through a module process;
     the task runs on the controller whatever its host (use C(delegate_to=localhost) or a play on C(localhost)).
   - "CSV cells are neutralised against spreadsheet formulas (the OWASP rule): a cell that begins with C(=), C(+),
-    C(-), C(@), a tab or a carriage return (or the full-width forms of the first four) gets a leading apostrophe."
+    C(-), C(@), a tab or a carriage return (or the full-width forms of the first four), also after leading white
+    space such as spaces or line breaks, gets a leading apostrophe."
+  - "For C(drift_check), a run that checked no host writes a JUnit report with one failed test case that says so
+    (a suite without a test case passes in most CI systems)."
 author:
   - meinberg.lantime maintainers (@meinberg-lantime)
 attributes:
@@ -62,13 +73,20 @@ options:
     description:
       - V(started) marks the previous reports as unfinished (or removes them; see above). Run it before the first
         task that reads or writes a device.
+      - V(batch_started) is for V(fleet_rollout) before each batch, with O(batch). It writes the report as
+        unfinished with the records of the earlier batches, the hosts of this batch as C(in progress) (a write may
+        reach any of them from now on) and the hosts of later batches as C(pending), and keeps the batch's hosts in
+        RV(rollout.batch_hosts).
       - V(batch) is for V(fleet_rollout) after each batch of the rollout. It works out how the rollout stands (see
         RV(rollout)) and writes the report with the records so far, as unfinished until the rollout is over (after
-        the last batch, or when it stops).
-      - V(finished) writes the complete reports.
+        the last batch, or when it stops). Hosts that no batch has reached are C(pending) in an unfinished report,
+        and C(not touched) in the complete report of a stopped rollout.
+      - V(finished) writes the complete reports. The playbook C(fleet_rollout) uses it only for a rollout that
+        reached no host (its batches write the complete report themselves); such a report has C(passed=false) and a
+        C(note).
     type: str
     default: finished
-    choices: [started, batch, finished]
+    choices: [started, batch_started, batch, finished]
   json:
     description: Path of the JSON report on the controller. Not set, no JSON report.
     type: path
@@ -97,6 +115,11 @@ options:
     type: list
     elements: str
     default: []
+  batch:
+    description: For O(state=batch_started), the hosts of the batch that starts (C(ansible_play_batch)).
+    type: list
+    elements: str
+    default: []
   max_fail_percentage:
     description:
       - For O(state=batch), the rollout stops when more than this percentage of a batch failed, or the whole batch did
@@ -105,7 +128,8 @@ options:
     default: 0
 notes:
   - The reports hold the host records as they are; the records never hold a password or token.
-  - A path is relative to the current directory of ansible-playbook. The directory is created when missing.
+  - A path is relative to the current directory of ansible-playbook. The directory is created when missing (see
+    above for the directories it refuses).
   - The task always returns C(changed=false), because its files are the run's output, not a managed state.
 seealso:
   - module: meinberg.lantime.rsc
@@ -142,7 +166,7 @@ EXAMPLES = r'''
 RETURN = r'''
 complete:
   description: True when the reports written are the complete ones of a finished run.
-  returned: when O(state=finished) or O(state=batch)
+  returned: when O(state=finished), O(state=batch_started) or O(state=batch)
   type: bool
   sample: true
 paths:
@@ -173,7 +197,7 @@ bad_hosts:
   elements: str
 rollout:
   description: V(fleet_rollout) only. How the rollout stands after this batch; also set as the fact C(rsc_rollout).
-  returned: when O(report=fleet_rollout) and O(state=batch) or O(state=finished)
+  returned: when O(report=fleet_rollout) and O(state=batch_started), O(state=batch) or O(state=finished)
   type: dict
   contains:
     stopping:
@@ -196,4 +220,8 @@ rollout:
     complete:
       description: True when the rollout is over (after its last batch, or a stop) and the report is complete.
       type: bool
+    batch_hosts:
+      description: The hosts of this batch (for O(records) of the V(batch) task and the role's record task).
+      type: list
+      elements: str
 '''

@@ -205,9 +205,11 @@ def test_an_interrupted_rollout_leaves_an_unfinished_report_and_the_next_run_con
     assert rc == (99 if sig == signal.SIGINT else -signal.SIGTERM), (rc, run.output)
     report = read_json(report_path)
     assert (report['complete'], report['passed']) == (False, False), report
-    # The report holds what the batches before the interrupted one did: the canary was changed.
+    # The report holds what the batches before the interrupted one did (the canary was changed), and the hosts of
+    # the interrupted batch as in progress: ims2 was written, so "not touched" would be false.
     assert [(r['host'], r['status']) for r in report['hosts']] == \
-        [('ims1_rsc', 'changed'), ('ims2_rsc', 'not touched'), ('ims3_rsc', 'not touched')]
+        [('ims1_rsc', 'changed'), ('ims2_rsc', 'in progress'), ('ims3_rsc', 'in progress')]
+    assert (report['counts']['in_progress'], report['counts']['pending'], report['counts']['not_touched']) == (2, 0, 0)
     # On the devices: the canary and ims2 were changed (the write was sent before the signal), ims3 was not.
     assert [effective(sim, i) for i in range(3)] == [('auto', 'clk1'), ('auto', 'clk1'), ('manual', 'clk1')]
     assert [len(posts(sim, i)) - setup_posts[i] for i in range(3)] == [1, 1, 0]
@@ -241,3 +243,95 @@ def test_a_stopped_rollout_leaves_a_complete_failing_report(tmp_path, simulator_
     assert [(r['host'], r['status'], r['chassis']) for r in report['hosts']] == \
         [('ims1_rsc', 'refused', 'ims1'), ('ims2_rsc', 'not touched', 'ims2')]
     assert report['counts']['refused'] == 1 and report['counts']['not_touched'] == 1
+
+
+def test_a_rollout_under_way_says_which_hosts_are_pending(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '3')
+    to_manual(sim, 0, 1, 2)
+    inventory = static_inventory(tmp_path, sim, ('ims1', 'ims2', 'ims3'))
+    report_path = tmp_path / 'rollout.json'
+    sim.inject(device=1, kind='delay', delay_ms=DELAY_MS, method='GET')  # the second batch hangs
+
+    run = Background(tmp_path, 'fleet_rollout', inventory, '-e', 'rollout_report_json=%s' % report_path,
+                     '-e', '{"rollout_batches": [1]}')
+    wait_for(lambda: [r['status'] for r in (read_json(report_path) or {}).get('hosts', [])]
+             == ['changed', 'in progress', 'pending'], 'the second batch under way in the report', run.process)
+    rc = run.stop(signal.SIGINT)
+    assert rc == 99, (rc, run.output)
+    report = read_json(report_path)
+    assert (report['complete'], report['passed']) == (False, False), (report, run.output)
+    assert report['counts']['in_progress'] == 1 and report['counts']['pending'] == 1
+    assert [effective(sim, i) for i in range(3)] == [('auto', 'clk1'), ('manual', 'clk1'), ('manual', 'clk1')]
+
+
+# --- no host matched -------------------------------------------------------------------------------------------
+
+
+def test_a_rollout_that_matches_no_host_fails_and_leaves_no_passing_report(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '1')
+    inventory = static_inventory(tmp_path, sim, ('ims1',))
+    report_path = tmp_path / 'rollout.json'
+    plant_rollout(report_path)
+
+    run = playbook(tmp_path, 'fleet_rollout', inventory, '-e', 'rollout_report_json=%s' % report_path,
+                   '-e', 'rsc_hosts=nomatch')
+    assert run.rc == 2, run.output
+    assert 'No host matched rsc_hosts="nomatch"' in run.output
+    report = read_json(report_path)
+    assert (report['complete'], report['passed'], report['hosts']) == (True, False, []), report
+    assert 'No host matched' in report['note']
+    assert posts(sim, 0) == []
+
+
+def test_a_drift_check_that_matches_no_host_fails_and_leaves_no_passing_report(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '1')
+    inventory = static_inventory(tmp_path, sim, ('ims1',))
+    reports = tmp_path / 'reports'
+    plant_drift_check(reports)
+
+    run = playbook(tmp_path, 'drift_check', inventory, '-e', 'drift_check_report_dir=%s' % reports,
+                   '-e', 'rsc_hosts=nomatch')
+    assert run.rc == 2, run.output
+    assert 'No host matched "nomatch"' in run.output
+    report = read_json(reports / 'drift-check.json')
+    assert (report['complete'], report['passed'], report['hosts']) == (True, False, [])
+    # A JUnit report without a test case passes in most CI systems: this one has one failure that says why.
+    suite = ElementTree.parse(str(reports / 'drift-check.junit.xml')).getroot()
+    assert (suite.get('tests'), suite.get('failures')) == ('1', '1')
+    assert 'no host matched' in suite.find('testsuite/testcase/failure').get('message')
+
+
+# --- links and directories of other users ------------------------------------------------------------------------
+
+
+def test_a_link_at_a_report_path_is_replaced_never_its_target(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '1')
+    inventory = static_inventory(tmp_path, sim, ('ims1',))
+    victim = tmp_path / 'victim' / 'important.conf'
+    victim.parent.mkdir()
+    victim.write_text('keep me\n', encoding='utf-8')
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    for name in ('rsc.csv', 'rsc.json'):
+        (reports / name).symlink_to(victim)
+
+    run = playbook(tmp_path, 'rsc_facts', inventory, '-e', 'rsc_facts_json=%s' % (reports / 'rsc.json'),
+                   '-e', 'rsc_facts_csv=%s' % (reports / 'rsc.csv'))
+    assert run.rc == 0, run.output
+    assert victim.read_text(encoding='utf-8') == 'keep me\n'
+    assert not (reports / 'rsc.csv').is_symlink() and not (reports / 'rsc.json').is_symlink()
+    assert [r['host'] for r in read_json(reports / 'rsc.json')] == ['ims1_rsc']
+
+
+def test_a_report_directory_others_can_write_is_refused(tmp_path, simulator_factory):
+    sim = simulator_factory(*ADMIN, '--devices', '1')
+    inventory = static_inventory(tmp_path, sim, ('ims1',))
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /var/tmp: anybody may plant a link in it
+
+    run = playbook(tmp_path, 'drift_check', inventory, '-e', 'drift_check_report_dir=%s' % shared)
+    assert run.rc == 2, run.output
+    assert 'refusing the directory %s' % shared in run.output and 'writable by group and others' in run.output
+    assert list(shared.iterdir()) == []
+    assert gets(sim, 0) == []  # refused before any chassis is read

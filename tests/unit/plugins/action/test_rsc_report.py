@@ -139,3 +139,130 @@ def test_the_rollout_stops_by_the_rule_of_max_fail_percentage():
 def test_the_json_layout_is_the_one_the_reports_always_had():
     assert report.nice_json({'b': 1, 'a': [True, None]}) == '{\n    "a": [\n        true,\n        null\n    ],\n    "b": 1\n}\n'
     assert json.loads(report.nice_json([record('a_rsc', 'ok')]))[0]['host'] == 'a_rsc'
+
+
+# --- links and directories of other users ------------------------------------------------------------------------
+
+
+class FakeTask:
+    def __init__(self, args, check_mode=False):
+        self.args = args
+        self.check_mode = check_mode
+
+
+def act(args, check_mode=False, task_vars=None):
+    """The action's work as a task would run it, without a connection (it needs none)."""
+    action = report.ActionModule.__new__(report.ActionModule)
+    action._task = FakeTask(args, check_mode)  # pylint: disable=protected-access
+    return action._report(dict(args), task_vars or {})  # pylint: disable=protected-access
+
+
+def victim(tmp_path):
+    path = tmp_path / 'victim' / 'important.conf'
+    path.parent.mkdir()
+    path.write_text('keep me\n')
+    return path
+
+
+def test_started_removes_a_link_at_a_report_path_never_its_target(tmp_path):
+    target = victim(tmp_path)
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    (reports / 'rsc.csv').symlink_to(target)
+    (reports / 'rsc.json').symlink_to(target)
+    act({'report': 'rsc_facts', 'state': 'started', 'csv': str(reports / 'rsc.csv'), 'json': str(reports / 'rsc.json')})
+    assert target.read_text() == 'keep me\n'
+    assert sorted(p.name for p in reports.iterdir()) == []
+
+
+@pytest.mark.parametrize('state', ['started', 'finished'])
+def test_a_report_written_over_a_link_replaces_the_link_never_its_target(tmp_path, state):
+    target = victim(tmp_path)
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    (reports / 'drift-check.json').symlink_to(target)
+    (reports / 'drift-check.junit.xml').symlink_to(target)
+    result = act({'report': 'drift_check', 'state': state, 'json': str(reports / 'drift-check.json'),
+                  'junit': str(reports / 'drift-check.junit.xml'), 'records': [record('a_rsc', 'compliant')]})
+    assert target.read_text() == 'keep me\n'
+    assert not (reports / 'drift-check.json').is_symlink() and not (reports / 'drift-check.junit.xml').is_symlink()
+    assert json.loads((reports / 'drift-check.json').read_text())['complete'] is (state == 'finished')
+    assert result['paths']['json'] == str(reports / 'drift-check.json')
+
+
+def test_the_rollout_report_over_a_link_replaces_the_link(tmp_path):
+    target = victim(tmp_path)
+    (tmp_path / 'rollout.json').symlink_to(target)
+    act({'report': 'fleet_rollout', 'state': 'started', 'json': str(tmp_path / 'rollout.json')})
+    assert target.read_text() == 'keep me\n' and not (tmp_path / 'rollout.json').is_symlink()
+
+
+def _others_dir(tmp_path, how):
+    directory = tmp_path / 'shared'
+    directory.mkdir()
+    if how == 'owner':
+        os.chown(str(directory), 65534, 65534)
+    else:
+        os.chmod(str(directory), {'group': 0o775, 'others': 0o757, 'sticky': 0o1777}[how])
+    return directory
+
+
+@pytest.mark.parametrize('how', ['owner', 'group', 'others', 'sticky'])
+@pytest.mark.parametrize('state', ['started', 'finished'])
+def test_a_report_directory_someone_else_can_change_is_refused(tmp_path, how, state):
+    directory = _others_dir(tmp_path, how)
+    planted = directory / 'drift-check.json'
+    planted.write_text('planted')
+    with pytest.raises(report.ReportError) as caught:
+        act({'report': 'drift_check', 'state': state, 'json': str(planted), 'records': [record('a_rsc', 'ok')]})
+    message = str(caught.value)
+    assert str(directory) in message and 'directory of your own' in message
+    assert ('owned by uid 65534' if how == 'owner' else 'writable by') in message
+    assert planted.read_text() == 'planted' and [p.name for p in directory.iterdir()] == ['drift-check.json']
+
+
+def test_a_link_to_a_directory_of_another_user_is_refused(tmp_path):
+    directory = _others_dir(tmp_path, 'owner')
+    (tmp_path / 'reports').symlink_to(directory)
+    os.lchown(str(tmp_path / 'reports'), 65534, 65534)
+    with pytest.raises(report.ReportError, match='symbolic link owned by uid 65534'):
+        act({'report': 'rsc_facts', 'state': 'started', 'csv': str(tmp_path / 'reports' / 'rsc.csv')})
+
+
+def test_a_new_report_directory_is_created_writable_by_its_owner_only(tmp_path):
+    old_umask = os.umask(0o002)
+    try:
+        act({'report': 'drift_check', 'json': str(tmp_path / 'a' / 'b' / 'r.json'), 'records': []})
+    finally:
+        os.umask(old_umask)
+    for directory in (tmp_path / 'a', tmp_path / 'a' / 'b'):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o755
+    act({'report': 'drift_check', 'json': str(tmp_path / 'a' / 'b' / 'r.json'), 'records': []})  # its own: fine
+
+
+# --- CSV cells with leading white space, reports of a rollout under way --------------------------------------------
+
+
+@pytest.mark.parametrize('value', [' =1+1', '\n=cmd', '  \r\n @SUM(A1)', '\u3000+1', ' \uff1dx', '\t-2'])
+def test_a_formula_after_leading_white_space_is_neutralised(value):
+    assert report.csv_cell(value) == '"\'%s"' % value
+
+
+def test_a_rollout_under_way_says_pending_and_in_progress_never_not_touched():
+    hosts = ['a_rsc', 'b_rsc', 'c_rsc', 'd_rsc']
+    chassis = dict((host, host.split('_', maxsplit=1)[0]) for host in hosts)
+    first = report.rollout_summary([record('a_rsc', 'changed')], [], hosts, 0, chassis.get)
+    assert [h['status'] for h in first['hosts']] == ['changed', 'pending', 'pending', 'pending']
+    under_way = report.rollout_batch_started(['b_rsc', 'c_rsc'], first['records'], hosts, chassis.get)
+    assert [(h['host'], h['status']) for h in under_way['hosts']] == \
+        [('a_rsc', 'changed'), ('b_rsc', 'in progress'), ('c_rsc', 'in progress'), ('d_rsc', 'pending')]
+    assert (under_way['counts']['in_progress'], under_way['counts']['pending'], under_way['counts']['not_touched']) == \
+        (2, 1, 1)
+    written = report.rollout_json(NOW, False, False, under_way)
+    assert (written['complete'], written['passed']) == (False, False)
+
+
+def test_a_drift_check_of_no_host_is_no_passing_junit():
+    suite = ElementTree.fromstring(report.drift_junit([], NOW).encode('utf-8'))
+    assert (suite.get('tests'), suite.get('failures')) == ('1', '1')
+    assert 'no host matched' in suite.find('testsuite/testcase/failure').get('message')
