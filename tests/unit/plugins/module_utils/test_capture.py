@@ -118,7 +118,7 @@ def fits(path, value):
     if kind == 'bool':
         return isinstance(value, bool)
     if kind == 'int':
-        return type(value) is int
+        return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, str) and (not allowed or value.strip().lower() in allowed)
 
 
