@@ -163,6 +163,10 @@ class SimulatorProcess:
     def inject(self, device=0, **fault):
         return self.control("POST", "faults", _kebab(fault), device)
 
+    def faults(self, device=0):
+        """The faults still queued on a device; a request takes its fault when it arrives, before any delay."""
+        return self.control("GET", "faults", None, device)["faults"]
+
     def settings(self, device=0, **values):
         return self.control("POST", "settings", _kebab(values), device)
 

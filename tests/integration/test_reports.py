@@ -6,6 +6,7 @@ SIGKILL) or fails never leaves a passing report behind, and an interrupted rollo
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import time
@@ -19,6 +20,11 @@ from test_playbooks import ADMIN, CREDENTIALS, PLAYBOOKS, effective, playbook, p
 # Longer than any test waits: the delayed request is still in flight when the signal comes.
 DELAY_MS = 60000
 WAIT_S = 120
+# The signal must not come while ansible-playbook forks a worker: ansible-core's handler then runs inside an
+# at-fork callback, where Python drops its KeyboardInterrupt ("Exception ignored in: <function _afterFork>"), and
+# the run goes on as if nothing had happened; a worker forked in that moment is not told either. Each test
+# therefore signals only once the delayed request has reached the simulator: the worker that sent it runs, and
+# ansible-playbook waits for its result (it starts no further worker before).
 
 
 def wait_for(condition, what, process=None, timeout=WAIT_S):
@@ -41,11 +47,15 @@ class Background:
         self.out = tmp_path / 'background.out'
         command = [str(BIN / 'ansible-playbook'), '-i', inventory, str(PLAYBOOKS / ('%s.yml' % name)), *args]
         with open(self.out, 'wb') as out:
+            # A process group of its own, as a shell gives a job, so that SIGINT can go where Ctrl-C sends it.
             self.process = subprocess.Popen(command, cwd=str(REPO_ROOT), env=base_env(tmp_path, CREDENTIALS),  # pylint: disable=consider-using-with
-                                            stdout=out, stderr=subprocess.STDOUT)
+                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self, sig):
-        self.process.send_signal(sig)
+        if sig == signal.SIGINT:
+            os.killpg(self.process.pid, sig)  # Ctrl-C: the terminal signals the whole foreground process group
+        else:
+            self.process.send_signal(sig)
         try:
             return self.process.wait(WAIT_S)
         except subprocess.TimeoutExpired:
@@ -67,6 +77,12 @@ def read_json(path):
 
 def gets(sim, device):
     return [r for r in sim.stats(device)['requests'] if r['method'] == 'GET' and r['path'].startswith('/api/')]
+
+
+def delayed_request_arrived(sim, device):
+    """The device's one-shot delay fault was taken: the request it holds arrived (the request log shows it only
+    after the delay)."""
+    return not sim.faults(device)
 
 
 # --- stale reports of an earlier good run ----------------------------------------------------------------------
@@ -117,8 +133,8 @@ def test_an_interrupted_drift_check_leaves_no_passing_report(tmp_path, simulator
 
     run = Background(tmp_path, 'drift_check', inventory, '-e', 'drift_check_report_dir=%s' % reports)
     # The middle: the previous report is marked, ims1 was read, ims2's read hangs in the delay.
-    wait_for(lambda: (read_json(reports / 'drift-check.json') or {}).get('complete') is False and gets(sim, 0),
-             'the start of the drift check', run.process)
+    wait_for(lambda: (read_json(reports / 'drift-check.json') or {}).get('complete') is False and gets(sim, 0)
+             and delayed_request_arrived(sim, 1), 'the start of the drift check', run.process)
     rc = run.stop(sig)
     assert rc == (99 if sig == signal.SIGINT else -signal.SIGKILL), (rc, run.output)
     assert_drift_check_not_passing(reports)
@@ -155,8 +171,8 @@ def test_an_interrupted_rsc_facts_leaves_no_file_of_an_earlier_run(tmp_path, sim
 
     run = Background(tmp_path, 'rsc_facts', inventory, '-e', 'rsc_facts_json=%s' % json_path,
                      '-e', 'rsc_facts_csv=%s' % csv_path)
-    wait_for(lambda: not json_path.exists() and not csv_path.exists() and gets(sim, 0), 'the start of rsc_facts',
-             run.process)
+    wait_for(lambda: not json_path.exists() and not csv_path.exists() and gets(sim, 0)
+             and delayed_request_arrived(sim, 1), 'the start of rsc_facts', run.process)
     run.stop(sig)
     assert not json_path.exists() and not csv_path.exists()
 
@@ -197,8 +213,8 @@ def test_an_interrupted_rollout_leaves_an_unfinished_report_and_the_next_run_con
 
     run = Background(tmp_path, 'fleet_rollout', inventory, '-e', 'rollout_report_json=%s' % report_path,
                      '-e', '{"rollout_batches": [1, 2]}')
-    wait_for(lambda: len(posts(sim, 1)) > setup_posts[1] and effective(sim, 1) == ('auto', 'clk1'),
-             'the write to ims2 in the second batch', run.process)
+    wait_for(lambda: len(posts(sim, 1)) > setup_posts[1] and effective(sim, 1) == ('auto', 'clk1')
+             and delayed_request_arrived(sim, 2), 'the write to ims2 in the second batch', run.process)
     rc = run.stop(sig)
     # SIGINT: "User interrupted execution", exit code 99. SIGTERM: ansible-playbook passes it to its workers and
     # then dies of it (a shell shows 143).
@@ -255,7 +271,8 @@ def test_a_rollout_under_way_says_which_hosts_are_pending(tmp_path, simulator_fa
     run = Background(tmp_path, 'fleet_rollout', inventory, '-e', 'rollout_report_json=%s' % report_path,
                      '-e', '{"rollout_batches": [1]}')
     wait_for(lambda: [r['status'] for r in (read_json(report_path) or {}).get('hosts', [])]
-             == ['changed', 'in progress', 'pending'], 'the second batch under way in the report', run.process)
+             == ['changed', 'in progress', 'pending'] and delayed_request_arrived(sim, 1),
+             'the second batch under way in the report', run.process)
     rc = run.stop(signal.SIGINT)
     assert rc == 99, (rc, run.output)
     report = read_json(report_path)
