@@ -177,6 +177,24 @@ def test_an_interrupted_rsc_facts_leaves_no_file_of_an_earlier_run(tmp_path, sim
     assert not json_path.exists() and not csv_path.exists()
 
 
+@pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM], ids=['sigint', 'sigterm'])
+def test_a_signal_ends_a_request_in_flight_without_waiting_for_the_device(tmp_path, simulator_factory, sig):
+    """ansible-playbook passes SIGINT and SIGTERM on to the worker that waits for the device; the worker stops
+    waiting then, not when the device answers or the timeout ends."""
+    sim = simulator_factory(*ADMIN, '--devices', '2')
+    sim.inject(device=1, kind='delay', delay_ms=DELAY_MS)
+    # A timeout longer than the delay: only the signal can end ims2's read before the device answers.
+    inventory = static_inventory(tmp_path, sim, ('ims1', 'ims2'), ims2={'lantime_timeout': 2 * DELAY_MS // 1000})
+    json_path = tmp_path / 'rsc.json'
+
+    run = Background(tmp_path, 'rsc_facts', inventory, '-e', 'rsc_facts_json=%s' % json_path)
+    wait_for(lambda: gets(sim, 0) and delayed_request_arrived(sim, 1), 'the read of ims2 in flight', run.process)
+    run.stop(sig)
+    # The simulator logs the delayed read once its delay is over; the run ended before that.
+    assert gets(sim, 1) == [], run.output
+    assert not json_path.exists()
+
+
 def test_rsc_facts_with_a_failing_chassis_writes_the_failure_and_neutralises_formulas(tmp_path, simulator_factory):
     sim = simulator_factory(*ADMIN, '--devices', '2')
     sim.settings(device=1, api_enabled=False)
