@@ -132,18 +132,21 @@ def test_back_to_auto_fails_over_if_the_pinned_clock_is_unsynchronized(sim):
 
 
 def test_settle_delay_before_a_write_shows(sim):
-    sim.settings(settle_ms=600)
+    sim.settings(settle_ms=1000)
     started = time.monotonic()
     write(sim, selected_clock="clk2")
-    assert sim.state()["rsc"]["pending-writes"][0]["changes"] == {"selected-clock": "clk2"}
+    pending = sim.state()["rsc"]["pending-writes"]
+    # A busy machine may take longer than the settle delay to ask; only a state read within it must show the write.
+    if time.monotonic() - started < 1.0:
+        assert pending[0]["changes"] == {"selected-clock": "clk2"}
     seen = None
-    while time.monotonic() - started < 3:
+    while time.monotonic() - started < 30:
         if rsc(sim)["selected-clock"] == "clk2":
             seen = time.monotonic() - started
             break
         time.sleep(0.02)
     assert seen is not None
-    assert seen >= 0.55
+    assert seen >= 1.0
     assert sim.state()["rsc"]["pending-writes"] == []
 
 
