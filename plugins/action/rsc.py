@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_record import rsc_record
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC
+from ansible_collections.meinberg.lantime.plugins.module_utils import record
+from ansible_collections.meinberg.lantime.plugins.module_utils.tasks import RSC
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.action import LantimeAction
 
 
@@ -17,7 +17,7 @@ class ActionModule(LantimeAction):
     DEFINITION = RSC
 
     def finish(self, result, params, task_vars):
-        """The record for reports: the inventory knows the host's name and chassis, the result the rest."""
-        result['record'] = rsc_record(result, params, task_vars.get('inventory_hostname'),
-                                      self._templar.template(task_vars.get('lantime_chassis')))
-        return result
+        """The role's hint in a refusal, and the record for reports: the inventory knows the host's name and chassis,
+        the result the rest."""
+        return record.finish(result, params, task_vars.get('inventory_hostname'),
+                             self._templar.template(task_vars.get('lantime_chassis')))

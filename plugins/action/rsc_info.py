@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC_INFO
+from ansible_collections.meinberg.lantime.plugins.module_utils.tasks import RSC_INFO
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.action import LantimeAction
 
 

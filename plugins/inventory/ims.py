@@ -168,9 +168,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
-# The chassis list and naming rules, shared with the rsc_events event source (re-exported for the unit tests).
-from ansible_collections.meinberg.lantime.plugins.module_utils.chassis import (  # noqa: F401 pylint: disable=unused-import
-    host_of_url, resolve_chassis, safe_group, safe_name)
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection
+from ansible_collections.meinberg.lantime.plugins.module_utils.chassis_list import resolve_chassis, safe_group, safe_name
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import user_message
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import option_and_origin
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import make_unsafe
 
@@ -353,17 +353,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             username = self._template_option('username')
             password = self._template_option('password')
             token = self._template_option('token')
-            problems = api.connection_problems(
+            problems = connection.connection_problems(
                 username=username, password=password, token=token, validate_certs=self.get_option('validate_certs'),
                 ca_path=self.get_option('ca_path'), timeout=timeout, retries=retries)
             if problems:
                 raise AnsibleError('%s: invalid options: %s' % (self.NAME, '; '.join(problems)))
-            if not token and not username:
-                raise AnsibleError('%s: give username and password (or token), in the inventory file or in '
-                                   'LANTIME_USERNAME and LANTIME_PASSWORD (or LANTIME_TOKEN)' % self.NAME)
-            if username and password is None:
-                raise AnsibleError('%s: username is set but password is not (option password or LANTIME_PASSWORD)'
-                                   % self.NAME)
+            problem = connection.credential_problem(username, password, token, 'in the inventory file')
+            if problem:
+                raise AnsibleError('%s: %s' % (self.NAME, problem))
             self._credentials = dict(
                 username=username, password=password, token=token,
                 validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
@@ -391,18 +388,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             result['device'], result['slots'] = read_chassis(client)
             # plain HTTP is said once for all chassis, in _read_all
             result['warnings'] = [w for w in client.warnings if not w.startswith(client.host + ': the credentials go')]
-        except facts.ReplyShapeError as exc:
-            result['error'] = '%s: %s' % (chassis['url'].split('://', 1)[1], exc)
-        except api.LantimeError as exc:
-            result['error'] = str(exc)
         except Exception as exc:  # pylint: disable=broad-except
             # One odd chassis must not take the whole inventory down; keep the reason, never a secret.
-            text = '%s: %s' % (type(exc).__name__, exc)
-            result['error'] = client.redact(text) if client else text
+            result['error'] = user_message(exc, chassis['url'].split('://', 1)[1], redact=self._redactor(client),
+                                           unexpected=lambda where, error: '%s: %s' % (type(error).__name__, error))['msg']
+        return result
+
+    def _redactor(self, client):
+        def redact(text):
+            text = client.redact(text) if client else text
             for secret in (self._credentials.get('password'), self._credentials.get('token')):
                 if secret:
-                    result['error'] = result['error'].replace(secret, '********')
-        return result
+                    text = text.replace(secret, '********')
+            return text
+        return redact
 
     def _read_all(self, chassis_list):
         self._connection()

@@ -19,9 +19,10 @@ import json
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
 from ansible_collections.meinberg.lantime.plugins.module_utils import capture as capture_file
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils.client import COLLECTION_VERSION
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, ReplyShapeError
-from ansible_collections.meinberg.lantime.plugins.module_utils.task import TaskDefinition, TaskFailed
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import TaskDefinition, TaskFailed
 
 PASS = 'pass'
 FAIL = 'fail'
@@ -103,23 +104,6 @@ def keys_of(value):
     return shown
 
 
-class Checks:
-    """The list of checks as they are made."""
-
-    def __init__(self):
-        self.items = []
-
-    def add(self, check_id, contract, status, detail):
-        self.items.append({'id': check_id, 'contract': contract, 'status': status, 'detail': detail})
-        return status
-
-    def status(self, check_id):
-        for item in self.items:
-            if item['id'] == check_id:
-                return item['status']
-        return None
-
-
 def _read(client, path):
     """(document, None) or (None, error text) for a GET that may fail without ending the check."""
     try:
@@ -128,303 +112,182 @@ def _read(client, path):
         return None, str(exc)
 
 
-def check_key(checks, check_id, where, container, key, kind, allowed, contract_kind='assumed'):
-    """One key of an object: present, of the expected JSON type, and one of the allowed values."""
-    expected = TYPE_WORDS[kind] + (', one of %s' % ', '.join(allowed) if allowed else '')
-    contract = '%s.%s: %s [%s]' % (where, key, expected, contract_kind)
-    if not isinstance(container, dict):
-        return checks.add(check_id, contract, FAIL, 'not read: %s is not an object' % where)
-    if key not in container:
-        return checks.add(check_id, contract, FAIL, '%s is missing; keys found in %s: %s'
-                          % (key, where, keys_of(container)))
-    value = container[key]
-    if facts.clean(value) is None and not allowed and kind in ('str', 'int'):
-        return checks.add(check_id, contract, PASS, 'present, value unknown (%s)' % _named(value, allowed, kind))
-    if not _type_ok(value, kind):
-        return checks.add(check_id, contract, FAIL, '%s is %s, expected %s'
-                          % (key, _named(value, allowed, kind), TYPE_WORDS[kind]))
-    if allowed and (not isinstance(value, str) or value.strip().lower() not in allowed):
-        return checks.add(check_id, contract, FAIL, '%s is %s, expected one of %s'
-                          % (key, _named(value, allowed, kind), ', '.join(allowed)))
-    if kind in ('dict', 'list'):
-        return checks.add(check_id, contract, PASS, 'present (%s)' % TYPE_WORDS[kind])
-    return checks.add(check_id, contract, PASS, '%s = %s' % (key, _named(value, allowed, kind)))
-
-
 def _slot_words(slot):
     info = facts.module_info(slot)
     return '%s (%s)' % (facts.text(slot.get(m.SLOT_ID)) or facts.text(slot.get(m.OBJECT_ID)) or '?',
                         facts.text(info.get('model')) if info else 'empty')
 
 
-def run_checks(client, keep_documents=False):
-    """Check the live device against the contract; GET requests only.
+class Found:
+    """What the checks have found so far. The checks run in contract order; each reads what earlier ones left here."""
 
-    Returns checks (list of {id, contract, status, detail}), read_compatible, write_compatible, verdict, and the
-    versions and RSC card found. With keep_documents, also documents: the status tree, the configuration tree
-    and the RSC configuration object as read (None when unreadable), for a capture.
-    Raises LantimeError only when GET /api/status fails: then the device cannot be read at all.
-    """
-    status = client.get(m.STATUS_PATH)
-    checks = Checks()
-    found = {'ltos_version': None, 'rest_api_version': None, 'rsc_slot': None, 'rsc_model': None}
+    def __init__(self, client, status):
+        self.client = client
+        self.status = status
+        self.data = status.get(m.DATA)
+        self.info = status.get(m.SYSTEM_INFORMATION)
+        self.major = None
+        self.slots = None  # the chassis slot objects, None when the list could not be read
+        self.rsc_slot = None  # the RSC slot object, None when not found or unusable
+        self.reason = None  # why the RSC checks cannot read the card
+        self.block = None  # the RSC block (module.rsc), None when not found
+        self.clock_slots = {}
+        self.configuration = None
+        self.rsc_config = None
+        self.summary = {'ltos_version': None, 'rest_api_version': None, 'rsc_slot': None, 'rsc_model': None}
 
-    # -- the envelope -----------------------------------------------------------------------------------------
-    contract = ('GET %s answers an envelope: %s; data has object-id "%s" [known]'
-                % (m.STATUS_PATH, ', '.join(m.ENVELOPE_KEYS), m.STATUS_OBJECT_ID))
-    missing = [key for key in m.ENVELOPE_KEYS if key not in status]
-    data = status.get(m.DATA)
-    info = status.get(m.SYSTEM_INFORMATION)
+    @property
+    def info_dict(self):
+        return self.info if isinstance(self.info, dict) else {}
+
+
+def _expected(kind, allowed):
+    return TYPE_WORDS[kind] + (', one of %s' % ', '.join(allowed) if allowed else '')
+
+
+def key_result(where, container, key, kind, allowed):
+    """One key of an object: present, of the expected JSON type, and one of the allowed values: (status, detail)."""
+    if not isinstance(container, dict):
+        return FAIL, 'not read: %s is not an object' % where
+    if key not in container:
+        return FAIL, '%s is missing; keys found in %s: %s' % (key, where, keys_of(container))
+    value = container[key]
+    if facts.clean(value) is None and not allowed and kind in ('str', 'int'):
+        return PASS, 'present, value unknown (%s)' % _named(value, allowed, kind)
+    if not _type_ok(value, kind):
+        return FAIL, '%s is %s, expected %s' % (key, _named(value, allowed, kind), TYPE_WORDS[kind])
+    if allowed and (not isinstance(value, str) or value.strip().lower() not in allowed):
+        return FAIL, '%s is %s, expected one of %s' % (key, _named(value, allowed, kind), ', '.join(allowed))
+    if kind in ('dict', 'list'):
+        return PASS, 'present (%s)' % TYPE_WORDS[kind]
+    return PASS, '%s = %s' % (key, _named(value, allowed, kind))
+
+
+def _slots_text(slots):
+    return ', '.join(sorted((_slot_words(s) for s in slots), key=facts.natural_key))
+
+
+# -- one check per contract line: found -> (status, detail) ----------------------------------------------------------
+def check_envelope(found):
+    missing = [key for key in m.ENVELOPE_KEYS if key not in found.status]
     if missing:
-        checks.add('envelope', contract, FAIL, 'missing: %s; keys found: %s' % (', '.join(missing), keys_of(status)))
-    elif not isinstance(data, dict) or not isinstance(info, dict):
-        checks.add('envelope', contract, FAIL, 'data is %s and system-information is %s; both should be objects'
-                   % (_json_type(data), _json_type(info)))
-    elif data.get(m.OBJECT_ID) != m.STATUS_OBJECT_ID:
-        checks.add('envelope', contract, FAIL, 'data.object-id is %s'
-                   % _named(data.get(m.OBJECT_ID), (m.STATUS_OBJECT_ID,), 'str'))
-    else:
-        checks.add('envelope', contract, PASS, 'all four keys present')
-    info = info if isinstance(info, dict) else {}
+        return FAIL, 'missing: %s; keys found: %s' % (', '.join(missing), keys_of(found.status))
+    if not isinstance(found.data, dict) or not isinstance(found.info, dict):
+        return FAIL, ('data is %s and system-information is %s; both should be objects'
+                      % (_json_type(found.data), _json_type(found.info)))
+    if found.data.get(m.OBJECT_ID) != m.STATUS_OBJECT_ID:
+        return FAIL, 'data.object-id is %s' % _named(found.data.get(m.OBJECT_ID), (m.STATUS_OBJECT_ID,), 'str')
+    return PASS, 'all four keys present'
 
-    # -- versions ---------------------------------------------------------------------------------------------
-    contract = ('LTOS %d.%02d or later, from system-information.%s (e.g. fw_7.06.014) [known]'
-                % (m.MIN_LTOS[0], m.MIN_LTOS[1], m.FIRMWARE_KEY))
+
+def check_ltos_version(found):
+    info = found.info_dict
     firmware = facts.text(info.get(m.FIRMWARE_KEY))
-    ltos = facts.version_text(firmware)
-    found['ltos_version'] = ltos
+    ltos = found.summary['ltos_version'] = facts.version_text(firmware)
     if ltos is None:
-        checks.add('ltos_version', contract, FAIL, 'no LTOS version in system-information.%s (%s); keys found in '
-                   'system-information: %s' % (m.FIRMWARE_KEY, _named(info.get(m.FIRMWARE_KEY), kind='str'), keys_of(info)))
-    elif facts.version_tuple(ltos)[:2] < m.MIN_LTOS:
-        checks.add('ltos_version', contract, FAIL, 'LTOS %s (%s) is older than %d.%02d: update the firmware'
-                   % (ltos, firmware, m.MIN_LTOS[0], m.MIN_LTOS[1]))
-    else:
-        checks.add('ltos_version', contract, PASS, 'LTOS %s (%s)' % (ltos, firmware))
+        return FAIL, ('no LTOS version in system-information.%s (%s); keys found in system-information: %s'
+                      % (m.FIRMWARE_KEY, _named(info.get(m.FIRMWARE_KEY), kind='str'), keys_of(info)))
+    if facts.version_tuple(ltos)[:2] < m.MIN_LTOS:
+        return FAIL, ('LTOS %s (%s) is older than %d.%02d: update the firmware'
+                      % (ltos, firmware, m.MIN_LTOS[0], m.MIN_LTOS[1]))
+    return PASS, 'LTOS %s (%s)' % (ltos, firmware)
 
-    contract = ('REST API %d or later, from data.%s.%s, else system-information."%s" [known]'
-                % (m.MIN_API_MAJOR, m.REST_API_KEY, m.REST_API_VERSION, m.API_VERSION_KEY))
-    api_version, source = facts.rest_api_version(status)
-    found['rest_api_version'] = api_version
-    major = facts.api_major(status)
+
+def check_api_version(found):
+    api_version, source = facts.rest_api_version(found.status)
+    found.summary['rest_api_version'] = api_version
+    found.major = facts.api_major(found.status)
     if api_version is None:
-        checks.add('api_version', contract, FAIL, 'no REST API version found; keys found in system-information: %s'
-                   % keys_of(info))
-    elif major < m.MIN_API_MAJOR:
-        checks.add('api_version', contract, FAIL, 'REST API %s (from %s) is older than %d (LTOS 7.06): update the '
-                   'firmware' % (api_version, source, m.MIN_API_MAJOR))
-    else:
-        checks.add('api_version', contract, PASS, 'REST API %s (from %s)' % (api_version, source))
+        return FAIL, 'no REST API version found; keys found in system-information: %s' % keys_of(found.info_dict)
+    if found.major < m.MIN_API_MAJOR:
+        return FAIL, ('REST API %s (from %s) is older than %d (LTOS 7.06): update the firmware'
+                      % (api_version, source, m.MIN_API_MAJOR))
+    return PASS, 'REST API %s (from %s)' % (api_version, source)
 
-    contract = ('bearer tokens (%s %s) from LTOS %s / REST API %d; Basic authentication on every version [known]'
-                % (m.TOKEN_METHOD, m.TOKEN_PATH, m.TOKEN_MIN_LTOS, m.TOKEN_MIN_API_MAJOR))
-    if major is None:
-        checks.add('token_support', contract, NOT_APPLICABLE, 'the REST API version is unknown')
-    elif major >= m.TOKEN_MIN_API_MAJOR:
-        checks.add('token_support', contract, PASS, 'REST API %d: bearer tokens available (not requested: this check '
-                   'sends GET requests only)' % major)
-    else:
-        checks.add('token_support', contract, NOT_APPLICABLE, 'REST API %d: no bearer tokens; use username and '
-                   'password' % major)
 
-    # -- the chassis ------------------------------------------------------------------------------------------
-    contract = ('data.%s.%s lists the slots, each with %s, %s, %s; an empty slot has no %s [known]'
-                % (m.CHASSIS_KEY, m.SLOTS_KEY, m.SLOT_ID, m.SLOT_TYPE, m.SLOT_POSITION, m.MODULE))
-    slots = None
+def check_token_support(found):
+    supported = facts.tokens_supported(found.major)
+    if supported is None:
+        return NOT_APPLICABLE, 'the REST API version is unknown'
+    if supported:
+        return PASS, ('REST API %d: bearer tokens available (not requested: this check sends GET requests only)'
+                      % found.major)
+    return NOT_APPLICABLE, 'REST API %d: no bearer tokens; use username and password' % found.major
+
+
+def check_chassis_slots(found):
     try:
-        chassis = facts.chassis_of(status)
+        chassis = facts.chassis_of(found.status)
         slots = [slot for slot in chassis[m.SLOTS_KEY] if isinstance(slot, dict)]
         for slot in slots:
             facts.slot_id(slot), facts.slot_type(slot)  # pylint: disable=expression-not-assigned
-        checks.add('chassis_slots', contract, PASS, '%d slots: %s'
-                   % (len(slots), ', '.join(sorted((_slot_words(s) for s in slots), key=facts.natural_key))))
     except ReplyShapeError as exc:
-        checks.add('chassis_slots', contract, FAIL, '%s; keys found in data: %s'
-                   % (exc, keys_of(data if isinstance(data, dict) else None)))
-        slots = None
+        return FAIL, '%s; keys found in data: %s' % (exc, keys_of(found.data if isinstance(found.data, dict) else None))
+    found.slots = slots
+    return PASS, '%d slots: %s' % (len(slots), _slots_text(slots))
 
-    # -- the RSC card -----------------------------------------------------------------------------------------
-    rsc_slot = None
-    reason = None
-    contract = ('the RSC card: slot type %s or a model starting with "%s", in any slot [assumed]'
-                % (m.RSC_SLOT_TYPE, m.RSC_MODEL_PREFIX))
-    if slots is None:
-        reason = 'the chassis slot list could not be read'
-        checks.add('rsc_card', contract, FAIL, 'not read: %s' % reason)
-    else:
-        cards = [s for s in facts.rsc_slots(slots) if facts.module_info(s) is not None or facts.rsc_block(s)]
-        with_block = [s for s in cards if facts.rsc_block(s) is not None]
-        if not cards:
-            reason = 'no RSC card in this chassis'
-            checks.add('rsc_card', contract, FAIL, '%s; slots found: %s'
-                       % (reason, ', '.join(sorted((_slot_words(s) for s in slots), key=facts.natural_key)) or 'none'))
-        elif len(with_block) > 1 or (not with_block and len(cards) > 1):
-            reason = 'several RSC cards: the modules need the slot option'
-            checks.add('rsc_card', contract, FAIL, '%s (%s)' % (reason, ', '.join(_slot_words(s) for s in cards)))
-        else:
-            rsc_slot = (with_block or cards)[0]
-            found['rsc_slot'] = facts.text(rsc_slot.get(m.SLOT_ID)) or facts.text(rsc_slot.get(m.OBJECT_ID))
-            found['rsc_model'] = facts.text((facts.module_info(rsc_slot) or {}).get('model'))
-            plain = m.is_plain_slot_id(found['rsc_slot'])
-            checks.add('rsc_card', contract, PASS if plain else FAIL, 'slot %s, model %s, slot type %s%s'
-                       % (found['rsc_slot'], found['rsc_model'] or 'unknown', facts.slot_type(rsc_slot),
-                          '' if plain else '; the slot id is not a plain slot id and is never put into a request'))
-            if not plain:
-                reason = 'the RSC slot id is not a plain slot id'
-                rsc_slot = None
 
-    contract = 'the RSC card\'s state under %s.%s of its slot [assumed]' % (m.MODULE, m.RSC_KEY)
-    block = facts.rsc_block(rsc_slot) if rsc_slot is not None else None
-    if rsc_slot is None:
-        checks.add('rsc_block', contract, FAIL, 'not read: %s' % reason)
-    elif block is None:
-        reason = 'slot %s holds no %s.%s' % (found['rsc_slot'], m.MODULE, m.RSC_KEY)
-        checks.add('rsc_block', contract, FAIL, '%s; keys found in its %s: %s'
-                   % (reason, m.MODULE, keys_of(rsc_slot.get(m.MODULE))))
-    else:
-        checks.add('rsc_block', contract, PASS, 'keys found: %s' % keys_of(block))
+def check_rsc_card(found):
+    if found.slots is None:
+        found.reason = 'the chassis slot list could not be read'
+        return FAIL, 'not read: %s' % found.reason
+    cards = [s for s in facts.rsc_slots(found.slots) if facts.module_info(s) is not None or facts.rsc_block(s)]
+    with_block = [s for s in cards if facts.rsc_block(s) is not None]
+    if not cards:
+        found.reason = 'no RSC card in this chassis'
+        return FAIL, '%s; slots found: %s' % (found.reason, _slots_text(found.slots) or 'none')
+    if len(with_block) > 1 or (not with_block and len(cards) > 1):
+        found.reason = 'several RSC cards: the modules need the slot option'
+        return FAIL, '%s (%s)' % (found.reason, ', '.join(_slot_words(s) for s in cards))
+    slot = (with_block or cards)[0]
+    slot_id = found.summary['rsc_slot'] = facts.text(slot.get(m.SLOT_ID)) or facts.text(slot.get(m.OBJECT_ID))
+    model = found.summary['rsc_model'] = facts.text((facts.module_info(slot) or {}).get('model'))
+    detail = 'slot %s, model %s, slot type %s' % (slot_id, model or 'unknown', facts.slot_type(slot))
+    if not m.is_plain_slot_id(slot_id):
+        found.reason = 'the RSC slot id is not a plain slot id'
+        return FAIL, detail + '; the slot id is not a plain slot id and is never put into a request'
+    found.rsc_slot = slot
+    return PASS, detail
 
-    where = '%s.%s' % (m.MODULE, m.RSC_KEY)
-    for key, kind, allowed in m.RSC_READ_KEYS:
-        check_id = 'rsc_key.%s' % key
-        if block is None:
-            expected = TYPE_WORDS[kind] + (', one of %s' % ', '.join(allowed) if allowed else '')
-            checks.add(check_id, '%s.%s: %s [assumed]' % (where, key, expected), FAIL, 'not read: %s' % reason)
-            continue
-        check_key(checks, check_id, where, block, key, kind, allowed)
-    panel = block.get(m.RSC_FRONT_PANEL) if block is not None else None
-    for key, kind, allowed in m.RSC_PANEL_KEYS:
-        check_id = 'rsc_key.%s.%s' % (m.RSC_FRONT_PANEL, key)
-        panel_where = '%s.%s' % (where, m.RSC_FRONT_PANEL)
+
+def check_rsc_block(found):
+    if found.rsc_slot is None:
+        return FAIL, 'not read: %s' % found.reason
+    found.block = facts.rsc_block(found.rsc_slot)
+    if found.block is None:
+        found.reason = 'slot %s holds no %s.%s' % (found.summary['rsc_slot'], m.MODULE, m.RSC_KEY)
+        return FAIL, '%s; keys found in its %s: %s' % (found.reason, m.MODULE, keys_of(found.rsc_slot.get(m.MODULE)))
+    return PASS, 'keys found: %s' % keys_of(found.block)
+
+
+def block_key(key, kind, allowed):
+    """The check of one key of the RSC block."""
+    def check(found):
+        if found.block is None:
+            return FAIL, 'not read: %s' % found.reason
+        return key_result(RSC_WHERE, found.block, key, kind, allowed)
+    return check
+
+
+def panel_key(key, kind, allowed):
+    """The check of one key of the RSC block's front-panel object."""
+    def check(found):
+        panel = found.block.get(m.RSC_FRONT_PANEL) if found.block is not None else None
         if not isinstance(panel, dict):
-            checks.add(check_id, '%s.%s: %s, one of %s [assumed]' % (panel_where, key, TYPE_WORDS[kind], ', '.join(allowed)),
-                       FAIL, 'not read: %s' % (reason if block is None else '%s is not an object' % panel_where))
-            continue
-        check_key(checks, check_id, panel_where, panel, key, kind, allowed)
-    _check_clock_entries(checks, where, block, reason)
-
-    # -- the clocks -------------------------------------------------------------------------------------------
-    contract = ('clock modules in slots %s, each with %s.%s.%s ("%s" when locked) and %s.%s [known format; the '
-                'IMS slot ids are assumed]' % ('/'.join(m.CLOCK_IDS), m.SYNC_STATUS, m.CLOCK_STATUS,
-                                               m.CLOCK_STATUS_CLOCK, m.CLOCK_SYNCHRONIZED, m.SYNC_STATUS, m.CLOCK_IDX))
-    clock_slots = dict((facts.slot_id(s), s) for s in slots or [] if facts.slot_id(s) in m.CLOCK_IDS)
-    if slots is None:
-        checks.add('clock_slots', contract, FAIL, 'not read: the chassis slot list could not be read')
-    elif not clock_slots:
-        checks.add('clock_slots', contract, FAIL, 'no %s slot; slots found: %s'
-                   % (' or '.join(m.CLOCK_IDS), ', '.join(sorted(_slot_words(s) for s in slots)) or 'none'))
-    else:
-        words, unreported = [], []
-        for clock_id in m.CLOCK_IDS:
-            slot = clock_slots.get(clock_id)
-            if slot is None:
-                words.append('%s: no slot' % clock_id)
-            elif facts.module_info(slot) is None:
-                words.append('%s: empty' % clock_id)
-            else:
-                state = facts.clock_status(slot)
-                if state is None:
-                    unreported.append('%s (keys found in its %s: %s)'
-                                      % (clock_id, m.SYNC_STATUS, keys_of(facts.sync_status(slot))))
-                model = facts.text(facts.module_info(slot).get('model'))
-                words.append('%s: %s, %s, clock-idx %s'
-                             % (clock_id, model, state or 'sync state not reported',
-                                facts.clock_idx(slot) or 'not reported'))
-        if unreported:
-            checks.add('clock_slots', contract, FAIL, '; '.join(words) + '. No %s.%s.%s in: %s'
-                       % (m.SYNC_STATUS, m.CLOCK_STATUS, m.CLOCK_STATUS_CLOCK, ', '.join(unreported)))
-        else:
-            checks.add('clock_slots', contract, PASS, '; '.join(words))
-
-    contract = ('the RSC card\'s selected clock agrees with data.%s.%s.%s ("clk1-...") and with the one clock slot '
-                'whose %s.%s is "%s" [fields known; their meaning on an IMS chassis inferred]'
-                % (m.SYSTEM_KEY, m.SYNC_STATUS, m.SYNC_REFERENCE, m.SYNC_STATUS, m.CLOCK_IDX, m.CLOCK_IDX_SELECTED))
-    if block is None:
-        checks.add('selected_clock_cross_check', contract, FAIL, 'not read: %s' % reason)
-    else:
-        selected = facts.selected_clock_facts(block.get(m.RSC_SELECTED_CLOCK), facts.clock_evidence(status, clock_slots))
-        said = selected['selected_clock_evidence']
-        naming = [source for source, value in said.items() if value]
-        if selected['selected_clock_conflict']:
-            checks.add('selected_clock_cross_check', contract, FAIL, 'the sources disagree: %s'
-                       % facts.conflict_text(selected))
-        elif len(naming) < 2:
-            checks.add('selected_clock_cross_check', contract, NOT_APPLICABLE, 'fewer than two sources name a clock: '
-                       '%s' % (facts.conflict_text(selected) or 'none does'))
-        else:
-            checks.add('selected_clock_cross_check', contract, PASS, facts.conflict_text(selected))
-
-    # -- the configuration (what a write relies on) -------------------------------------------------------------
-    configuration, error = _read(client, m.CONFIG_PATH)
-    contract = ('GET %s is readable and mirrors the status tree (data.%s.%s) [assumed]'
-                % (m.CONFIG_PATH, m.CHASSIS_KEY, m.SLOTS_KEY))
-    if configuration is None:
-        checks.add('configuration_tree', contract, FAIL, error)
-    else:
-        try:
-            config_slots = facts.chassis_of(configuration)[m.SLOTS_KEY]
-            checks.add('configuration_tree', contract, PASS, 'readable; %d slots under data.%s.%s'
-                       % (len(config_slots), m.CHASSIS_KEY, m.SLOTS_KEY))
-        except ReplyShapeError:
-            checks.add('configuration_tree', contract, FAIL, 'readable, but it holds no data.%s.%s; keys found in '
-                       'data: %s' % (m.CHASSIS_KEY, m.SLOTS_KEY, keys_of(facts.data_of(configuration))))
-
-    rsc_config = None
-    path = m.rsc_config_path(found['rsc_slot']) if rsc_slot is not None else '%s/.../%s/%s' % (m.CONFIG_PATH, m.MODULE,
-                                                                                               m.RSC_KEY)
-    contract = ('GET %s holds the keys a write sends: %s [assumed]' % (path, ', '.join(m.RSC_WRITE_KEYS)))
-    if rsc_slot is None:
-        checks.add('rsc_configuration', contract, FAIL, 'not read: %s' % reason)
-    else:
-        rsc_config, error = _read(client, path)
-        if rsc_config is None:
-            checks.add('rsc_configuration', contract, FAIL, error)
-        else:
-            body = facts.data_of(rsc_config)
-            allowed = {m.RSC_SWITCH_MODE: m.SWITCH_MODES, m.RSC_SELECTED_CLOCK: m.CLOCK_IDS + m.NO_CLOCK_SELECTED}
-            problems = []
-            for key in m.RSC_WRITE_KEYS:
-                value = body.get(key) if isinstance(body, dict) else None
-                if not isinstance(body, dict) or key not in body:
-                    problems.append('%s is missing' % key)
-                elif not isinstance(value, str) or value.strip().lower() not in allowed[key]:
-                    problems.append('%s is %s, expected one of %s'
-                                    % (key, _named(value, allowed[key], 'str'), ', '.join(allowed[key])))
-            if problems:
-                checks.add('rsc_configuration', contract, FAIL, '%s; keys found: %s' % ('; '.join(problems), keys_of(body)))
-            else:
-                checks.add('rsc_configuration', contract, PASS, ', '.join(
-                    '%s = %s' % (key, _named(body[key], allowed[key], 'str')) for key in m.RSC_WRITE_KEYS))
-
-    write = m.rsc_write(found['rsc_slot'] if rsc_slot is not None else 'SLOT', m.MODE_AUTO, m.CLOCK_IDS[0])
-    checks.add('write', 'a write is %s %s with only the changed keys, body like %s; it applies at once [assumed; open '
-               'questions: PUT with a {"parameters": ...} body, PUT /api/write to keep it over a reboot]'
-               % (write[0], write[1], json.dumps(write[2], sort_keys=True)), NOT_APPLICABLE,
-               'not verifiable read-only: this check never writes. The first change with meinberg.lantime.rsc shows '
-               'it, as that module reads the card back and reports success only when the card shows the change')
-
-    result = summarise(checks.items)
-    result.update(found)
-    if keep_documents:
-        result['documents'] = {'status': status, 'configuration': configuration, 'rsc_configuration': rsc_config}
-    return result
+            return FAIL, 'not read: %s' % (found.reason if found.block is None else '%s is not an object' % PANEL_WHERE)
+        return key_result(PANEL_WHERE, panel, key, kind, allowed)
+    return check
 
 
-def _check_clock_entries(checks, where, block, reason):
-    """The clocks list of the RSC block: one entry per clock with object-id and time-sync."""
-    entries = block.get(m.RSC_CLOCKS) if isinstance(block, dict) else None
-    list_where = '%s.%s[]' % (where, m.RSC_CLOCKS)
-    for key, kind, allowed in m.RSC_CLOCK_ENTRY_KEYS:
-        check_id = 'rsc_key.%s[].%s' % (m.RSC_CLOCKS, key)
-        expected = TYPE_WORDS[kind] + (', one of %s' % ', '.join(allowed) if allowed else '')
-        contract = '%s.%s: %s, in an entry per clock [assumed]' % (list_where, key, expected)
-        if block is None:
-            checks.add(check_id, contract, FAIL, 'not read: %s' % reason)
-            continue
+def clock_entry_key(key, kind, allowed):
+    """The check of one key in every entry of the RSC block's clocks list."""
+    def check(found):
+        if found.block is None:
+            return FAIL, 'not read: %s' % found.reason
+        entries = found.block.get(m.RSC_CLOCKS)
         if not isinstance(entries, list) or not entries:
-            checks.add(check_id, contract, FAIL, 'not read: %s.%s is %s' % (where, m.RSC_CLOCKS, _json_type(entries)
-                                                                            if entries != [] else 'an empty list'))
-            continue
+            return FAIL, 'not read: %s.%s is %s' % (RSC_WHERE, m.RSC_CLOCKS, _json_type(entries) if entries != []
+                                                    else 'an empty list')
         problems, seen = [], []
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
@@ -432,14 +295,174 @@ def _check_clock_entries(checks, where, block, reason):
             elif key not in entry:
                 problems.append('entry %d lacks %s; keys found: %s' % (index, key, keys_of(entry)))
             elif not _type_ok(entry[key], kind) or (allowed and str(entry[key]).strip().lower() not in allowed):
-                problems.append('entry %d has %s %s, expected %s'
-                                % (index, key, _named(entry[key], allowed, kind), expected))
+                problems.append('entry %d has %s %s, expected %s' % (index, key, _named(entry[key], allowed, kind),
+                                                                    _expected(kind, allowed)))
             else:
                 seen.append(_named(entry[key], allowed, kind))
-        if problems:
-            checks.add(check_id, contract, FAIL, '; '.join(problems))
+        return (FAIL, '; '.join(problems)) if problems else (PASS, 'values: %s' % ', '.join(seen))
+    return check
+
+
+def check_clock_slots(found):
+    found.clock_slots = dict((facts.slot_id(s), s) for s in found.slots or [] if facts.slot_id(s) in m.CLOCK_IDS)
+    if found.slots is None:
+        return FAIL, 'not read: the chassis slot list could not be read'
+    if not found.clock_slots:
+        return FAIL, ('no %s slot; slots found: %s'
+                      % (' or '.join(m.CLOCK_IDS), ', '.join(sorted(_slot_words(s) for s in found.slots)) or 'none'))
+    words, unreported = [], []
+    for clock_id in m.CLOCK_IDS:
+        slot = found.clock_slots.get(clock_id)
+        if slot is None:
+            words.append('%s: no slot' % clock_id)
+        elif facts.module_info(slot) is None:
+            words.append('%s: empty' % clock_id)
         else:
-            checks.add(check_id, contract, PASS, 'values: %s' % ', '.join(seen))
+            state = facts.clock_status(slot)
+            if state is None:
+                unreported.append('%s (keys found in its %s: %s)' % (clock_id, m.SYNC_STATUS,
+                                                                     keys_of(facts.sync_status(slot))))
+            words.append('%s: %s, %s, clock-idx %s' % (clock_id, facts.text(facts.module_info(slot).get('model')),
+                                                       state or 'sync state not reported',
+                                                       facts.clock_idx(slot) or 'not reported'))
+    if unreported:
+        return FAIL, '; '.join(words) + '. No %s.%s.%s in: %s' % (m.SYNC_STATUS, m.CLOCK_STATUS,
+                                                                  m.CLOCK_STATUS_CLOCK, ', '.join(unreported))
+    return PASS, '; '.join(words)
+
+
+def check_selected_clock(found):
+    if found.block is None:
+        return FAIL, 'not read: %s' % found.reason
+    selected = facts.selected_clock_facts(found.block.get(m.RSC_SELECTED_CLOCK),
+                                          facts.clock_evidence(found.status, found.clock_slots))
+    naming = [source for source, value in selected['selected_clock_evidence'].items() if value]
+    if selected['selected_clock_conflict']:
+        return FAIL, 'the sources disagree: %s' % rules.conflict_text(selected)
+    if len(naming) < 2:
+        return NOT_APPLICABLE, 'fewer than two sources name a clock: %s' % (rules.conflict_text(selected) or 'none does')
+    return PASS, rules.conflict_text(selected)
+
+
+def check_configuration_tree(found):
+    found.configuration, error = _read(found.client, m.CONFIG_PATH)
+    if found.configuration is None:
+        return FAIL, error
+    try:
+        config_slots = facts.chassis_of(found.configuration)[m.SLOTS_KEY]
+    except ReplyShapeError:
+        return FAIL, ('readable, but it holds no data.%s.%s; keys found in data: %s'
+                      % (m.CHASSIS_KEY, m.SLOTS_KEY, keys_of(facts.data_of(found.configuration))))
+    return PASS, 'readable; %d slots under data.%s.%s' % (len(config_slots), m.CHASSIS_KEY, m.SLOTS_KEY)
+
+
+def _rsc_config_path(found):
+    if found.rsc_slot is None:
+        return '%s/.../%s/%s' % (m.CONFIG_PATH, m.MODULE, m.RSC_KEY)
+    return m.rsc_config_path(found.summary['rsc_slot'])
+
+
+def check_rsc_configuration(found):
+    if found.rsc_slot is None:
+        return FAIL, 'not read: %s' % found.reason
+    found.rsc_config, error = _read(found.client, _rsc_config_path(found))
+    if found.rsc_config is None:
+        return FAIL, error
+    body = facts.data_of(found.rsc_config)
+    allowed = {m.RSC_SWITCH_MODE: m.SWITCH_MODES, m.RSC_SELECTED_CLOCK: m.CLOCK_IDS + m.NO_CLOCK_SELECTED}
+    problems = []
+    for key in m.RSC_WRITE_KEYS:
+        value = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(body, dict) or key not in body:
+            problems.append('%s is missing' % key)
+        elif not isinstance(value, str) or value.strip().lower() not in allowed[key]:
+            problems.append('%s is %s, expected one of %s'
+                            % (key, _named(value, allowed[key], 'str'), ', '.join(allowed[key])))
+    if problems:
+        return FAIL, '%s; keys found: %s' % ('; '.join(problems), keys_of(body))
+    return PASS, ', '.join('%s = %s' % (key, _named(body[key], allowed[key], 'str')) for key in m.RSC_WRITE_KEYS)
+
+
+def check_write(found):  # pylint: disable=unused-argument
+    return NOT_APPLICABLE, ('not verifiable read-only: this check never writes. The first change with '
+                            'meinberg.lantime.rsc shows it, as that module reads the card back and reports success only '
+                            'when the card shows the change')
+
+
+def _write_contract(found):
+    write = m.rsc_write(found.summary['rsc_slot'] if found.rsc_slot is not None else 'SLOT', m.MODE_AUTO,
+                        m.CLOCK_IDS[0])
+    return ('a write is %s %s with only the changed keys, body like %s; it applies at once [assumed; open questions: '
+            'PUT with a {"parameters": ...} body, PUT /api/write to keep it over a reboot]'
+            % (write.method, write.path, json.dumps(write.body, sort_keys=True)))
+
+
+RSC_WHERE = '%s.%s' % (m.MODULE, m.RSC_KEY)
+PANEL_WHERE = '%s.%s' % (RSC_WHERE, m.RSC_FRONT_PANEL)
+CLOCKS_WHERE = '%s.%s[]' % (RSC_WHERE, m.RSC_CLOCKS)
+
+# THE CONTRACT, one line per check, in the order the checks run and are reported: (id, contract, check). A contract
+# is its text, or a function of what was found (the RSC configuration path and the write name the RSC slot).
+CONTRACT = (
+    ('envelope', 'GET %s answers an envelope: %s; data has object-id "%s" [known]'
+     % (m.STATUS_PATH, ', '.join(m.ENVELOPE_KEYS), m.STATUS_OBJECT_ID), check_envelope),
+    ('ltos_version', 'LTOS %d.%02d or later, from system-information.%s (e.g. fw_7.06.014) [known]'
+     % (m.MIN_LTOS[0], m.MIN_LTOS[1], m.FIRMWARE_KEY), check_ltos_version),
+    ('api_version', 'REST API %d or later, from data.%s.%s, else system-information."%s" [known]'
+     % (m.MIN_API_MAJOR, m.REST_API_KEY, m.REST_API_VERSION, m.API_VERSION_KEY), check_api_version),
+    ('token_support', 'bearer tokens (%s %s) from LTOS %s / REST API %d; Basic authentication on every version [known]'
+     % (m.TOKEN_METHOD, m.TOKEN_PATH, m.TOKEN_MIN_LTOS, m.TOKEN_MIN_API_MAJOR), check_token_support),
+    ('chassis_slots', 'data.%s.%s lists the slots, each with %s, %s, %s; an empty slot has no %s [known]'
+     % (m.CHASSIS_KEY, m.SLOTS_KEY, m.SLOT_ID, m.SLOT_TYPE, m.SLOT_POSITION, m.MODULE), check_chassis_slots),
+    ('rsc_card', 'the RSC card: slot type %s or a model starting with "%s", in any slot [assumed]'
+     % (m.RSC_SLOT_TYPE, m.RSC_MODEL_PREFIX), check_rsc_card),
+    ('rsc_block', 'the RSC card\'s state under %s of its slot [assumed]' % RSC_WHERE, check_rsc_block),
+) + tuple(
+    ('rsc_key.%s' % key, '%s.%s: %s [assumed]' % (RSC_WHERE, key, _expected(kind, allowed)),
+     block_key(key, kind, allowed)) for key, kind, allowed in m.RSC_READ_KEYS
+) + tuple(
+    ('rsc_key.%s.%s' % (m.RSC_FRONT_PANEL, key), '%s.%s: %s [assumed]' % (PANEL_WHERE, key, _expected(kind, allowed)),
+     panel_key(key, kind, allowed)) for key, kind, allowed in m.RSC_PANEL_KEYS
+) + tuple(
+    ('rsc_key.%s[].%s' % (m.RSC_CLOCKS, key), '%s.%s: %s, in an entry per clock [assumed]'
+     % (CLOCKS_WHERE, key, _expected(kind, allowed)), clock_entry_key(key, kind, allowed))
+    for key, kind, allowed in m.RSC_CLOCK_ENTRY_KEYS
+) + (
+    ('clock_slots', 'clock modules in slots %s, each with %s.%s.%s ("%s" when locked) and %s.%s [known format; the '
+     'IMS slot ids are assumed]' % ('/'.join(m.CLOCK_IDS), m.SYNC_STATUS, m.CLOCK_STATUS, m.CLOCK_STATUS_CLOCK,
+                                    m.CLOCK_SYNCHRONIZED, m.SYNC_STATUS, m.CLOCK_IDX), check_clock_slots),
+    ('selected_clock_cross_check', 'the RSC card\'s selected clock agrees with data.%s.%s.%s ("clk1-...") and with the '
+     'one clock slot whose %s.%s is "%s" [fields known; their meaning on an IMS chassis inferred]'
+     % (m.SYSTEM_KEY, m.SYNC_STATUS, m.SYNC_REFERENCE, m.SYNC_STATUS, m.CLOCK_IDX, m.CLOCK_IDX_SELECTED),
+     check_selected_clock),
+    ('configuration_tree', 'GET %s is readable and mirrors the status tree (data.%s.%s) [assumed]'
+     % (m.CONFIG_PATH, m.CHASSIS_KEY, m.SLOTS_KEY), check_configuration_tree),
+    ('rsc_configuration', lambda found: 'GET %s holds the keys a write sends: %s [assumed]'
+     % (_rsc_config_path(found), ', '.join(m.RSC_WRITE_KEYS)), check_rsc_configuration),
+    ('write', _write_contract, check_write),
+)
+
+
+def run_checks(client, keep_documents=False):
+    """Check the live device against the contract; GET requests only.
+
+    Returns checks (list of {id, contract, status, detail}, one per line of CONTRACT), read_compatible,
+    write_compatible, verdict, and the versions and RSC card found. With keep_documents, also documents: the status
+    tree, the configuration tree and the RSC configuration object as read (None when unreadable), for a capture.
+    Raises LantimeError only when GET /api/status fails: then the device cannot be read at all.
+    """
+    found = Found(client, client.get(m.STATUS_PATH))
+    items = []
+    for check_id, contract, check in CONTRACT:
+        status, detail = check(found)
+        items.append({'id': check_id, 'contract': contract(found) if callable(contract) else contract,
+                      'status': status, 'detail': detail})
+    result = summarise(items)
+    result.update(found.summary)
+    if keep_documents:
+        result['documents'] = {'status': found.status, 'configuration': found.configuration,
+                               'rsc_configuration': found.rsc_config}
+    return result
 
 
 def summarise(items):

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Everything the collection assumes about the LTOS REST API, in one place.
+"""Internal to meinberg.lantime, not a public API: everything the collection assumes about the LTOS REST API, in one
+place.
 
 No public document shows how an IMS chassis reports its RSC card or how configuration is written.
 Every path, key and spelling below that is marked ASSUMED comes from the project's API contract
@@ -15,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from collections import namedtuple
 
 # --- Reading ---------------------------------------------------------------------------------------
 # FACT: the status tree and its envelope; sub-paths address list members by their object-id.
@@ -178,9 +180,14 @@ def rsc_write_body(switch_mode=None, selected_clock=None):
     return {WRITE_BODY_WRAPPER: body} if WRITE_BODY_WRAPPER else body
 
 
+# One write: rsc_card.apply_change() sends it with client.write(path, body, method=method).
+WriteRequest = namedtuple('WriteRequest', 'method path body')
+
+
 def rsc_write(slot_id, switch_mode=None, selected_clock=None):
-    """Every detail of the RSC write in one place: (method, path, body)."""
-    return WRITE_METHOD, rsc_config_path(slot_id), rsc_write_body(switch_mode, selected_clock)
+    """Every detail of the RSC write in one place: WriteRequest(method, path, body), which rsc_card.apply_change()
+    hands to client.write() whole."""
+    return WriteRequest(WRITE_METHOD, rsc_config_path(slot_id), rsc_write_body(switch_mode, selected_clock))
 
 
 def is_rsc_model(model):

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""The one LTOS REST API client, shared by the modules and the inventory plugin.
+"""Internal to meinberg.lantime, not a public API: the one LTOS REST API client, shared by the modules, the
+inventory plugin and the rsc_events source.
 
 It imports nothing from Ansible, so modules turn its errors into fail_json and plugins into AnsibleError.
 """
@@ -14,7 +15,6 @@ __metaclass__ = type
 import base64
 import json
 import math
-import os
 import re
 import socket
 import threading
@@ -37,25 +37,20 @@ except ImportError:
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import errors
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils.connection import VISIBLE_ASCII, checked_base_url
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import device_text
 
 COLLECTION_VERSION = '0.2.0'
-MIN_API_MAJOR = api_map.MIN_API_MAJOR
 RETRY_STATUSES = (429, 502, 503, 504)
-# How much of a device's own text a message quotes.
-BODY_LIMIT = 300
 # Bounds that hold whatever the device does or the options say.
 MAX_RETRY_AFTER = 30.0
 MAX_PAUSE = 8.0
-MAX_TIMEOUT = 3600
-MAX_RETRIES = 10
 MAX_REPLY_BYTES = 16 * 1024 * 1024
 READ_CHUNK = 64 * 1024
 REDACTED = '********'
 # What redaction looks for besides the literal secrets: credentials in headers and in URLs.
 AUTH_HEADER = re.compile(r'(?i)\b((?:proxy-)?authorization\s*[:=]\s*["\']?\s*(?:basic|bearer|token)?\s*)[^\s"\',;]+')
 URL_USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@')
-VISIBLE_ASCII = re.compile(r'^[\x21-\x7e]+$')
-UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f]')
 
 
 # The client's errors, importable from here as before.
@@ -75,85 +70,6 @@ if HAS_REQUESTS:
 
     class _DeadlinePassed(requests.exceptions.RequestException):
         """The watchdog ended the request at its deadline."""
-
-
-def base_url(host):
-    """Turn a hostname, host:port or full URL into a base URL without a trailing slash.
-
-    The ValueError texts never repeat an address that holds user information (it may hold a password).
-    """
-    if not isinstance(host, str) or not host.strip():
-        raise ValueError('host is empty: give a hostname, host:port or URL of the device')
-    host = host.strip()
-    if '@' in host:
-        # user:password@ (a password may hold "/" too); never repeated in a message
-        raise ValueError('the address holds user information ("user:password@"); give the credentials with the '
-                         'username and password (or token) options instead')
-    if '://' not in host:
-        host = 'https://' + host
-    scheme, rest = host.split('://', 1)
-    netloc = rest.split('/', 1)[0]
-    if scheme.lower() not in ('http', 'https'):
-        raise ValueError('host %r has scheme %r: use https:// or http://' % (host, scheme))
-    if not netloc or netloc.startswith(':') or UNPRINTABLE.search(host) or ' ' in netloc:
-        raise ValueError('host %r is not a valid hostname, host:port or URL' % host)
-    return '%s://%s' % (scheme.lower(), rest.rstrip('/'))
-
-
-def connection_problems(host=None, username=None, password=None, token=None, validate_certs=True, ca_path=None,
-                        timeout=30, retries=3):
-    """Every reason these connection settings cannot work, found before any request (empty when they are fine).
-
-    The modules and the inventory plugin both validate through here (the inventory checks each chassis address
-    apart, and passes host=None). No text repeats a secret.
-    """
-    problems = []
-    if host is not None:
-        try:
-            base_url(host)
-        except ValueError as exc:
-            problems.append('host: %s' % exc)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
-        problems.append('timeout: must be a number of seconds from 1 to %d, got %s' % (MAX_TIMEOUT, _short(timeout)))
-    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
-        problems.append('retries: must be a whole number from 0 to %d, got %s' % (MAX_RETRIES, _short(retries)))
-    if token is not None and not (isinstance(token, str) and VISIBLE_ASCII.match(token)):
-        problems.append('token: must be the token text the device issued (visible ASCII characters only, no spaces)')
-    for name, value in (('username', username), ('password', password)):
-        if value is not None and (not isinstance(value, str) or UNPRINTABLE.search(value)):
-            problems.append('%s: must be text without control characters' % name)
-    if username is not None and isinstance(username, str) and ':' in username:
-        problems.append('username: must not contain ":" (HTTP Basic authentication cannot carry it)')
-    if validate_certs and ca_path and not os.path.exists(str(ca_path)):
-        problems.append('ca_path: %s does not exist; give the PEM file of the CA that signed the device '
-                        'certificate' % ca_path)
-    return problems
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + '...'
-
-
-def api_major_version(system_information):
-    """The major REST API version from e.g. 'LANTIME REST API V10.21.016', or None."""
-    if not isinstance(system_information, dict):
-        return None
-    text = system_information.get(api_map.API_VERSION_KEY)
-    match = re.search(r'(\d+)\.\d+', text) if isinstance(text, str) else None
-    return int(match.group(1)) if match else None
-
-
-def document_api_major(document):
-    """The major REST API version of a reply: data.rest-api.api-version when present, else system-information."""
-    return facts.api_major(document)
-
-
-def device_text(text, limit=BODY_LIMIT):
-    """A device's own text made safe to quote in a message: one line, printable, short."""
-    text = UNPRINTABLE.sub(' ', text)
-    text = ' '.join(text.split())
-    return text if len(text) <= limit else text[:limit] + '...'
 
 
 # -- a total deadline per request ----------------------------------------------------------------------------
@@ -264,12 +180,9 @@ class LantimeClient:
 
     def __init__(self, host, username=None, password=None, token=None, validate_certs=True, ca_path=None,
                  use_proxy=True, timeout=30, retries=3, session=None, sleep=time.sleep, user_agent_extra=None):
+        self.base_url = checked_base_url(host, username, password, token, validate_certs, ca_path, timeout, retries)
         if not HAS_REQUESTS:
             raise LantimeError('the Python library requests is needed on the controller: pip install requests')
-        problems = connection_problems(host, username, password, token, validate_certs, ca_path, timeout, retries)
-        if problems:
-            raise ConfigurationError('invalid options: ' + '; '.join(problems))
-        self.base_url = base_url(host)
         self.host = self.base_url.split('://', 1)[1].split('/', 1)[0]
         self.username = username
         self.password = password
@@ -306,7 +219,6 @@ class LantimeClient:
             agent += ' ' + user_agent_extra
         self.session.headers.update({'User-Agent': agent, 'Accept': 'application/json'})
         self._version_checked = False
-        self.api_major = None  # the REST API major version, from the first reply that says it
 
     # -- public API --------------------------------------------------------------------------------
     def get(self, path, deadline=None):
@@ -316,8 +228,12 @@ class LantimeClient:
         """
         return self._request('GET', path, retry=True, deadline=deadline)
 
-    def write(self, path, body, method=api_map.WRITE_METHOD):
-        """Send a configuration write exactly once (never retried, never renewed); return the parsed reply."""
+    def write(self, path, body, method):
+        """Send a configuration write exactly once (never retried, never renewed); return the parsed reply.
+
+        path, body and method come from one api_map.WriteRequest (see rsc_card.apply_change()); the client has no
+        default method of its own.
+        """
         return self._request(method, path, body=body, retry=False)
 
     def fetch_token(self):
@@ -340,11 +256,11 @@ class LantimeClient:
         if self._version_checked or not isinstance(document, dict):
             return
         self._version_checked = True
-        major = self.api_major = document_api_major(document)
-        if major is not None and major < MIN_API_MAJOR:
+        major = facts.api_major(document)
+        if major is not None and major < api_map.MIN_API_MAJOR:
             self.warnings.append('%s reports REST API version %s; this collection is built for API %s and later '
                                  '(LTOS firmware 7.06 and later). Update the firmware if replies look wrong.'
-                                 % (self.host, major, MIN_API_MAJOR))
+                                 % (self.host, major, api_map.MIN_API_MAJOR))
 
     def redact(self, text):
         """Text with every form of the credentials this client holds masked."""

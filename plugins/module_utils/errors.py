@@ -12,6 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+# How much of a device's own text a message quotes.
+BODY_LIMIT = 300
+UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f]')
+
 
 class LantimeError(Exception):
     """Base of every error; the message names the device and says what to do."""
@@ -58,3 +64,31 @@ class ReplyShapeError(LantimeError):
 
     Raised by the fact code, which does not know the device: callers prefix the device's address.
     """
+
+
+def device_text(text, limit=BODY_LIMIT):
+    """A device's own text made safe to quote in a message: one line, printable, short."""
+    text = UNPRINTABLE.sub(' ', text)
+    text = ' '.join(text.split())
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def unexpected_text(where, exc):
+    """The default words for an error no rule foresaw: where, the exception's kind and its text."""
+    return '%s: %s: %s' % (where, type(exc).__name__, exc)
+
+
+def user_message(exc, where, redact=None, unexpected=unexpected_text):
+    """The one ladder from an error met while talking to a device to what the user reads: {'msg'[, 'status']}.
+
+    A reply of the wrong shape is prefixed with where (the fact code does not know the device); any other
+    LantimeError already names it and keeps its HTTP status; anything else is worded by unexpected(where, exc)
+    and passed through redact (it may quote a secret). The modules, the inventory plugin and the rsc_events
+    source all turn errors into text here.
+    """
+    if isinstance(exc, ReplyShapeError):
+        return {'msg': '%s: %s' % (where, exc)}
+    if isinstance(exc, LantimeError):
+        return {'msg': str(exc), 'status': exc.status}
+    text = unexpected(where, exc)
+    return {'msg': redact(text) if redact else text}

@@ -2,11 +2,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Turn raw LTOS API objects into the collection's snake_case facts.
+"""Internal to meinberg.lantime, not a public API: turn raw LTOS API objects into the collection's snake_case facts.
 
 Real replies carry odd values: serial numbers with trailing spaces, "N/A", "unknown", -1, null, slots
 without a module, modules without info. They are normalised here and nowhere else, so every module
-and the inventory plugin report the same thing for the same device.
+and the inventory plugin report the same thing for the same device. What the facts mean (alarms, failover_ready,
+what may be changed) is decided in rules.py, not here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -151,11 +152,6 @@ def system_sync_status(document):
 SOURCE_RSC = 'rsc_card'
 SOURCE_REFERENCE = 'system_reference'
 SOURCE_CLOCK_IDX = 'clock_idx'
-SOURCE_WORDS = {
-    SOURCE_RSC: 'the RSC card says',
-    SOURCE_REFERENCE: 'the system sync-status reference says',
-    SOURCE_CLOCK_IDX: "the clock slots' clock-idx says",
-}
 
 
 def clock_evidence(document=None, clock_slots=None):
@@ -316,8 +312,9 @@ def rsc_slots(slots):
     return [s for s in slots if is_rsc_slot(s)]
 
 
-def rsc_facts(rsc_slot, clock_slots=None, evidence=None):
-    """The RSC card's state, with the clocks it switches between and what weakens redundancy.
+def card_facts(rsc_slot, clock_slots=None, evidence=None):
+    """The RSC card's state as it reports it, with the clocks it switches between (rules.rsc_facts() adds alarms
+    and failover_ready).
 
     clock_slots maps clk1/clk2 to their slot objects (from a chassis read) so that facts can say whether a
     clock card is fitted and which model it is; missing ones are reported as not fitted. evidence is what
@@ -331,21 +328,7 @@ def rsc_facts(rsc_slot, clock_slots=None, evidence=None):
     info = module_info(rsc_slot) or {}
     panel = block.get(m.RSC_FRONT_PANEL)
     panel = panel if isinstance(panel, dict) else {}
-    sync = {}
-    entries = block.get(m.RSC_CLOCKS)
-    for entry in entries if isinstance(entries, list) else []:
-        clock_id = text(entry.get(m.OBJECT_ID)) if isinstance(entry, dict) else None
-        if clock_id:
-            sync[clock_id.lower()] = flag(entry.get(m.RSC_TIME_SYNC))
-    clocks = {}
-    for clock_id in m.CLOCK_IDS:
-        slot = (clock_slots or {}).get(clock_id)
-        clock_info = module_info(slot) if slot else None
-        clocks[clock_id] = {
-            'time_sync': sync.get(clock_id),
-            'fitted': clock_info is not None if clock_slots is not None else None,
-            'model': text(clock_info.get('model')) if clock_info else None,
-        }
+    clocks = _clock_facts(block, clock_slots)
     facts = {
         'slot_id': slot_id(rsc_slot),
         'model': text(info.get('model')),
@@ -365,9 +348,44 @@ def rsc_facts(rsc_slot, clock_slots=None, evidence=None):
         'last_switchover': text(block.get(m.RSC_LAST_SWITCHOVER)),
     }
     facts.update(selected_clock_facts(block.get(m.RSC_SELECTED_CLOCK), evidence))
-    facts['alarms'] = rsc_alarms(facts)
-    facts['failover_ready'] = failover_ready(facts)
     return facts
+
+
+def rsc_document(document, slot=None):
+    """(card facts, device facts, {clock id: clock slot object}) of the RSC card in a chassis or full status document.
+
+    The selected clock is cross-checked with every real-format field the document holds: the clock slots'
+    clock-idx always, the system sync-status reference when the document is a full status read.
+    """
+    chassis = chassis_of(document)
+    rsc_slot, clock_slots = find_rsc(chassis[m.SLOTS_KEY], slot)
+    evidence = clock_evidence(document, clock_slots)
+    return card_facts(rsc_slot, clock_slots, evidence), device_facts(document), clock_slots
+
+
+def slot_document(document, clock_slots):
+    """The card facts of a /api/status/chassis0/slots/<id> reply, with the clock slots of an earlier chassis read."""
+    return card_facts(slot_of(document), clock_slots)
+
+
+def _clock_facts(block, clock_slots):
+    """clk1 and clk2 as the card reports their sync, with their slots' fitted state and model."""
+    sync = {}
+    entries = block.get(m.RSC_CLOCKS)
+    for entry in entries if isinstance(entries, list) else []:
+        clock_id = text(entry.get(m.OBJECT_ID)) if isinstance(entry, dict) else None
+        if clock_id:
+            sync[clock_id.lower()] = flag(entry.get(m.RSC_TIME_SYNC))
+    clocks = {}
+    for clock_id in m.CLOCK_IDS:
+        slot = (clock_slots or {}).get(clock_id)
+        clock_info = module_info(slot) if slot else None
+        clocks[clock_id] = {
+            'time_sync': sync.get(clock_id),
+            'fitted': clock_info is not None if clock_slots is not None else None,
+            'model': text(clock_info.get('model')) if clock_info else None,
+        }
+    return clocks
 
 
 NO_CLOCK = 'none'
@@ -407,75 +425,6 @@ def selected_clock_facts(raw, evidence=None):
     }
 
 
-def conflict_text(rsc):
-    """"the RSC card says clk1, the system sync-status reference says clk2" for the sources that name a clock."""
-    said = rsc.get('selected_clock_evidence') or {}
-    return ', '.join('%s %s' % (SOURCE_WORDS[source], 'no clock' if said[source] == NO_CLOCK else said[source])
-                     for source in (SOURCE_RSC, SOURCE_REFERENCE, SOURCE_CLOCK_IDX) if said.get(source))
-
-
-def unknown_safety_state(rsc):
-    """The values the safety rules need that the card did not report usably (empty when all are known)."""
-    unknown = []
-    if rsc['switch_mode'] is None:
-        unknown.append('switch mode')
-    if rsc['selected_clock'] is None and not rsc.get('no_clock_selected'):
-        unknown.append('selected clock')
-    if rsc['front_panel']['mode_switch'] is None:
-        unknown.append('front-panel mode switch')
-    for clock_id in m.CLOCK_IDS:
-        if rsc['clocks'][clock_id]['time_sync'] is None:
-            unknown.append('%s sync state' % clock_id)
-    return unknown
-
-
-def other_clock(clock_id):
-    return m.CLOCK_IDS[1] if clock_id == m.CLOCK_IDS[0] else m.CLOCK_IDS[0]
-
-
-def failover_ready(rsc):
-    """True when the card would fail over right now if the clock in use lost sync."""
-    standby = rsc['clocks'].get(other_clock(rsc['selected_clock'])) if rsc['selected_clock'] in m.CLOCK_IDS else None
-    return bool(rsc['switch_mode'] == m.MODE_AUTO
-                and rsc['front_panel']['mode_switch'] == m.MODE_AUTO
-                and standby is not None and standby['time_sync'] is True and standby['fitted'] is not False
-                and rsc['outputs_enabled'] is not False
-                and not rsc.get('no_clock_selected') and not rsc.get('selected_clock_conflict'))
-
-
-def rsc_alarms(rsc):
-    """One short string per condition that weakens redundancy."""
-    alarms = []
-    if rsc['front_panel']['mode_switch'] == m.MODE_MANUAL:
-        alarms.append('front-panel mode switch on manual: remote settings have no effect, no failover')
-    elif rsc['switch_mode'] == m.MODE_MANUAL:
-        alarms.append('manual mode: no failover')
-    if rsc.get('no_clock_selected'):
-        alarms.append('no clock selected: the RSC card feeds no clock to the backplane (outputs disabled)')
-    if rsc.get('selected_clock_conflict'):
-        alarms.append('selected clock disagrees: %s; which clock feeds the chassis is uncertain' % conflict_text(rsc))
-    for clock_id in m.CLOCK_IDS:
-        clock = rsc['clocks'][clock_id]
-        if clock['fitted'] is False:
-            alarms.append('%s slot empty' % clock_id)
-        elif clock['time_sync'] is None:
-            alarms.append('%s sync state unknown' % clock_id)
-        elif not clock['time_sync']:
-            alarms.append('%s not synchronized' % clock_id)
-    for what in ('switch mode', 'selected clock', 'front-panel mode switch'):
-        if what in unknown_safety_state(rsc):
-            alarms.append('%s unknown (the card did not report it usably)' % what)
-    if rsc['outputs_enabled'] is False and not rsc.get('no_clock_selected'):
-        alarms.append('outputs disabled')
-    if rsc['watchdog_ok'] is False:
-        alarms.append('watchdog expired')
-    if rsc['access_control_override']:
-        alarms.append('access control override on')
-    if rsc['time_limit_error']:
-        alarms.append('time limit error')
-    return alarms
-
-
 def _module_keys(slot):
     module = slot.get(m.MODULE)
     return ', '.join(sorted(str(key) for key in module)) if isinstance(module, dict) and module else 'none'
@@ -487,6 +436,17 @@ def find_rsc(chassis_slots, wanted=None):
     Returns (rsc_slot, {clock id: slot}). The chosen slot's id goes into request paths, so it must be a plain
     slot id (api_map.SLOT_ID_PATTERN): a device cannot steer a request elsewhere.
     """
+    slots = _checked_slots(chassis_slots)
+    clock_slots = dict((slot_id(s), s) for s in slots if slot_id(s) in m.CLOCK_IDS)
+    found = ', '.join(sorted('%s (%s)' % (slot_id(s), text((module_info(s) or {}).get('model')) or 'empty')
+                             for s in slots))
+    if wanted:
+        return _wanted_rsc(slots, wanted, found), clock_slots
+    return _only_rsc(slots, found), clock_slots
+
+
+def _checked_slots(chassis_slots):
+    """The slot objects, each with a usable slot id and type; else a ReplyShapeError naming the slot's index."""
     slots = []
     for index, slot in enumerate(chassis_slots):
         if not isinstance(slot, dict):
@@ -496,25 +456,30 @@ def find_rsc(chassis_slots, wanted=None):
         except ReplyShapeError as exc:
             raise ReplyShapeError('data.%s.%s[%d]: %s' % (m.CHASSIS_KEY, m.SLOTS_KEY, index, exc))
         slots.append(slot)
-    clock_slots = dict((slot_id(s), s) for s in slots if slot_id(s) in m.CLOCK_IDS)
-    found = ', '.join(sorted('%s (%s)' % (slot_id(s), text((module_info(s) or {}).get('model')) or 'empty')
-                             for s in slots))
-    if wanted:
-        matches = [s for s in slots if slot_id(s) == wanted]
-        if not matches:
-            raise ReplyShapeError('there is no slot %r in this chassis; slots found: %s' % (wanted, found))
-        slot = matches[0]
-        if rsc_block(slot) is None and is_rsc_slot(slot) and m.MODULE in slot:
-            raise ReplyShapeError('slot %r holds an RSC card (%s) but no RSC status block (module.%s); keys found in '
-                                  'its module: %s. The firmware reports the card differently from the API contract: '
-                                  'run meinberg.lantime.api_check and report its result'
-                                  % (wanted, text((module_info(slot) or {}).get('model')) or 'unknown model',
-                                     m.RSC_KEY, _module_keys(slot)))
-        if rsc_block(slot) is None:
-            kind = text((module_info(slot) or {}).get('model')) or ('empty slot' if m.MODULE not in slot else 'unknown card')
-            raise ReplyShapeError('slot %r holds %s (slot type %s), not an RSC card; leave slot out to find the RSC '
-                                  'card automatically' % (wanted, kind, slot_type(slot)))
-        return slot, clock_slots
+    return slots
+
+
+def _wanted_rsc(slots, wanted, found):
+    """The slot the task names, when it holds an RSC card with its status block."""
+    matches = [s for s in slots if slot_id(s) == wanted]
+    if not matches:
+        raise ReplyShapeError('there is no slot %r in this chassis; slots found: %s' % (wanted, found))
+    slot = matches[0]
+    if rsc_block(slot) is None and is_rsc_slot(slot) and m.MODULE in slot:
+        raise ReplyShapeError('slot %r holds an RSC card (%s) but no RSC status block (module.%s); keys found in '
+                              'its module: %s. The firmware reports the card differently from the API contract: '
+                              'run meinberg.lantime.api_check and report its result'
+                              % (wanted, text((module_info(slot) or {}).get('model')) or 'unknown model',
+                                 m.RSC_KEY, _module_keys(slot)))
+    if rsc_block(slot) is None:
+        kind = text((module_info(slot) or {}).get('model')) or ('empty slot' if m.MODULE not in slot else 'unknown card')
+        raise ReplyShapeError('slot %r holds %s (slot type %s), not an RSC card; leave slot out to find the RSC '
+                              'card automatically' % (wanted, kind, slot_type(slot)))
+    return slot
+
+
+def _only_rsc(slots, found):
+    """The one RSC card of the chassis, found on its own."""
     candidates = [s for s in rsc_slots(slots) if rsc_block(s) is not None]
     blockless = [s for s in rsc_slots(slots) if rsc_block(s) is None and module_info(s) is not None]
     if not candidates and blockless:
@@ -533,4 +498,4 @@ def find_rsc(chassis_slots, wanted=None):
         raise ReplyShapeError('the RSC card reports the slot id %s, which is not a plain slot id (letters, digits, '
                               '"-" and "_"); it is not used in any request. Check the device firmware, and report '
                               'the chassis reply if the firmware is current' % _quote(slot_id(chosen)))
-    return chosen, clock_slots
+    return chosen

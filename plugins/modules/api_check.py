@@ -227,7 +227,7 @@ api_calls:
 '''
 
 from ansible_collections.meinberg.lantime.plugins.module_utils.api_check import API_CHECK
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import run_module
 
 
 def main():

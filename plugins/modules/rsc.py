@@ -199,8 +199,8 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 10.1}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.tasks import RSC
 
 
 def main():

@@ -214,8 +214,8 @@ api_calls:
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 12.5}]
 '''
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.module import run_module
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import RSC_INFO
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import run_module
+from ansible_collections.meinberg.lantime.plugins.module_utils.tasks import RSC_INFO
 
 
 def main():

@@ -7,7 +7,7 @@
 The hosts of this collection are devices that the controller talks to over HTTPS (the inventory plugin sets
 ansible_connection=local), so a module process per task buys nothing but its start-up cost. When the task runs
 on the controller, the action plugin validates the options with the module's own argument spec (environment
-fallbacks and the task's environment included), runs the same task definition (module_utils/task.py) and masks
+fallbacks and the task's environment included), runs the same task definition (module_utils/runner.py) and masks
 no_log values, as AnsibleModule would. On any other connection (a task delegated to a jump host) the module runs
 there as usual. On every supported core (2.16 and later) a task on the controller takes the in-process path;
 what differs between cores is bridged in compat.py.
@@ -32,10 +32,9 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
-from ansible_collections.meinberg.lantime.plugins.module_utils.task import CONNECTION_ARGSPEC, execute
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import execute
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import OMITTED, template_variable
-
-HOST_VARIABLE_PREFIX = 'lantime_'
 
 
 class LantimeAction(ActionBase):
@@ -79,14 +78,13 @@ class LantimeAction(ActionBase):
     def _args_with_host_variables(self, task_vars):
         """The task's options without nulls; a connection option it does not set comes from its lantime_* host variable."""
         args = dict((key, value) for key, value in self._task.args.items() if value is not None)
-        for option in CONNECTION_ARGSPEC:
-            variable = HOST_VARIABLE_PREFIX + option
-            if option in args or task_vars.get(variable) is None:
+        for option in connection.OPTIONS:
+            if option.name in args or task_vars.get(option.host_var) is None:
                 continue
-            value = template_variable(self._templar, task_vars[variable], task_vars)
+            value = template_variable(self._templar, task_vars[option.host_var], task_vars)
             # "{{ ... | default(omit) }}" and null: not set
             if value is not OMITTED and value is not None:
-                args[option] = value
+                args[option.name] = value
         return args
 
     @contextlib.contextmanager

@@ -177,24 +177,16 @@ _collection_root_on_path()
 # pylint: disable=wrong-import-position
 from ansible.module_utils.parsing.convert_bool import boolean  # noqa: E402
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.chassis import resolve_chassis, safe_name  # noqa: E402
+from ansible_collections.meinberg.lantime.plugins.module_utils.chassis_list import resolve_chassis, safe_name  # noqa: E402
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api  # noqa: E402
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection  # noqa: E402
 from ansible_collections.meinberg.lantime.plugins.module_utils import events  # noqa: E402
-from ansible_collections.meinberg.lantime.plugins.module_utils import facts  # noqa: E402
-from ansible_collections.meinberg.lantime.plugins.module_utils import rsc as rsc_utils  # noqa: E402
+from ansible_collections.meinberg.lantime.plugins.module_utils import rsc_card  # noqa: E402
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import user_message  # noqa: E402
 
 USER_AGENT = 'ansible-rulebook rsc_events'
-# option -> (environment variable, kind, default)
-CONNECTION_OPTIONS = {
-    'username': ('LANTIME_USERNAME', 'str', None),
-    'password': ('LANTIME_PASSWORD', 'str', None),
-    'token': ('LANTIME_TOKEN', 'str', None),
-    'validate_certs': ('LANTIME_VALIDATE_CERTS', 'bool', True),
-    'ca_path': ('LANTIME_CA_PATH', 'path', None),
-    'use_proxy': ('LANTIME_USE_PROXY', 'bool', True),
-    'timeout': ('LANTIME_TIMEOUT', 'int', 10),
-    'retries': ('LANTIME_RETRIES', 'int', 1),
-}
+# The connection options, as the inventory plugin takes them (module_utils/connection.py).
+CONNECTION_OPTIONS = dict((option.name, option) for option in connection.PLUGIN_OPTIONS)
 SOURCE_OPTIONS = {'chassis': None, 'interval': 10.0, 'concurrency': 16, 'startup_event': False,
                   'min_event_interval': events.DEFAULT_MIN_EVENT_INTERVAL}
 
@@ -231,11 +223,11 @@ def parse_args(args: dict[str, Any], environ=None) -> dict[str, Any]:
         raise ConfigError('rsc_events: unknown option(s) %s; the options are %s'
                           % (', '.join(unknown), ', '.join(sorted(list(SOURCE_OPTIONS) + list(CONNECTION_OPTIONS)))))
     config = {}
-    for name, (variable, kind, default) in CONNECTION_OPTIONS.items():
+    for name, option in CONNECTION_OPTIONS.items():
         value = args.get(name)
-        if value is None and environ.get(variable) not in (None, ''):
-            value = environ[variable]
-        config[name] = default if value is None else _convert(name, kind, value)
+        if value is None and environ.get(option.env) not in (None, ''):
+            value = environ[option.env]
+        config[name] = option.plugin_default if value is None else _convert(name, option.type, value)
     config['interval'] = _convert('interval', 'float', args.get('interval', SOURCE_OPTIONS['interval']))
     config['concurrency'] = _convert('concurrency', 'int', args.get('concurrency', SOURCE_OPTIONS['concurrency']))
     config['startup_event'] = _convert('startup_event', 'bool', args.get('startup_event', False))
@@ -248,14 +240,13 @@ def parse_args(args: dict[str, Any], environ=None) -> dict[str, Any]:
     if config['concurrency'] < 1:
         raise ConfigError('rsc_events: concurrency must be 1 or more')
     # The same checks as the modules and the inventory plugin make.
-    problems = api.connection_problems(**dict((key, config[key]) for key in CONNECTION_OPTIONS if key != 'use_proxy'))
+    problems = connection.connection_problems(**dict((key, config[key]) for key in CONNECTION_OPTIONS
+                                                     if key != 'use_proxy'))
     if problems:
         raise ConfigError('rsc_events: invalid options: %s' % '; '.join(problems))
-    if not config['token'] and not config['username']:
-        raise ConfigError('rsc_events: give username and password (or token), as options or in LANTIME_USERNAME and '
-                          'LANTIME_PASSWORD (or LANTIME_TOKEN)')
-    if config['username'] and config['password'] is None:
-        raise ConfigError('rsc_events: username is set but password is not (option password or LANTIME_PASSWORD)')
+    problem = connection.credential_problem(config['username'], config['password'], config['token'], 'as options')
+    if problem:
+        raise ConfigError('rsc_events: %s' % problem)
     try:
         config['chassis'], config['warnings'] = resolve_chassis(args.get('chassis'))
     except ValueError as exc:
@@ -275,21 +266,17 @@ class ChassisWatch:
         self.url = entry['url']
         self.state = events.new_state()
         self.storm = events.StormControl(config['min_event_interval'])
-        connection = dict((key, config[key]) for key in CONNECTION_OPTIONS)
+        options = dict((key, config[key]) for key in CONNECTION_OPTIONS)
         # The client's pauses between retries end at once on shutdown.
-        self.client = api.LantimeClient(self.url, sleep=stop.wait, user_agent_extra=USER_AGENT, **connection)
+        self.client = api.LantimeClient(self.url, sleep=stop.wait, user_agent_extra=USER_AGENT, **options)
 
     def read(self):
         """One poll (in a worker thread): the RSC facts, or an Unreachable with the client's reason. Never raises."""
         try:
-            return rsc_utils.read_rsc(self.client)[0]
-        except facts.ReplyShapeError as exc:
-            return events.Unreachable('%s: %s' % (self.client.host, exc))
-        except api.LantimeError as exc:
-            return events.Unreachable(str(exc))
+            return rsc_card.read_rsc(self.client)[0]
         except Exception as exc:  # pylint: disable=broad-except
             # Whatever a device sends must not end the source; the reason is kept without secrets.
-            return events.Unreachable(self.client.redact('%s: %s: %s' % (self.client.host, type(exc).__name__, exc)))
+            return events.Unreachable(user_message(exc, self.client.host, redact=self.client.redact)['msg'])
         finally:
             # The client records every request for modules; a source that runs for months must not keep them.
             del self.client.api_calls[:]

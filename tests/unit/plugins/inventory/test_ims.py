@@ -22,6 +22,7 @@ from ansible.plugins.loader import inventory_loader
 from ansible.template import Templar
 
 from ansible_collections.meinberg.lantime.plugins.inventory import ims
+from ansible_collections.meinberg.lantime.plugins.module_utils import chassis_list
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import trust_as_template
@@ -137,13 +138,13 @@ def group_hosts(inventory, group):
     ({'host': 'ims1', 'name': 7}, '7', 'https://ims1'),
 ])
 def test_chassis_names(entry, name, url):
-    resolved, warnings = ims.resolve_chassis([entry])
+    resolved, warnings = chassis_list.resolve_chassis([entry])
     assert resolved == [{'name': name, 'url': url, 'index': 1}]
     assert warnings == []
 
 
 def test_name_collision_keeps_both_and_warns_naming_both():
-    resolved, warnings = ims.resolve_chassis(['ims1', 'http://ims1:8080', {'name': 'ims1', 'host': 'other'},
+    resolved, warnings = chassis_list.resolve_chassis(['ims1', 'http://ims1:8080', {'name': 'ims1', 'host': 'other'},
                                               {'name': 'ims1-2', 'host': 'x'}])
     assert [r['name'] for r in resolved] == ['ims1', 'ims1-2', 'ims1-3', 'ims1-2-2']
     assert len(warnings) == 3
@@ -163,13 +164,13 @@ def test_name_collision_keeps_both_and_warns_naming_both():
 ])
 def test_bad_chassis_entries(entries, message):
     with pytest.raises(ValueError) as exc:
-        ims.resolve_chassis(entries)
+        chassis_list.resolve_chassis(entries)
     assert message in str(exc.value)
 
 
 def test_credentials_in_the_address_are_refused_without_echoing_them():
     with pytest.raises(ValueError) as exc:
-        ims.resolve_chassis(['https://admin:%s@ims1' % PASSWORD])
+        chassis_list.resolve_chassis(['https://admin:%s@ims1' % PASSWORD])
     assert PASSWORD not in str(exc.value)
     assert 'entry #1' in str(exc.value) and 'username and password' in str(exc.value)
 
@@ -177,7 +178,7 @@ def test_credentials_in_the_address_are_refused_without_echoing_them():
 @pytest.mark.parametrize('text, expected', [
     ('ims1.example.net', 'ims1_example_net'), ('rack-4', 'rack_4'), ('a b/c', 'a_b_c'), ('ok_1', 'ok_1')])
 def test_safe_group(text, expected):
-    assert ims.safe_group(text) == expected
+    assert chassis_list.safe_group(text) == expected
 
 
 def test_natural_order_and_filters():

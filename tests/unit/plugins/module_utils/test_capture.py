@@ -19,6 +19,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import api_check
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map as m
 from ansible_collections.meinberg.lantime.plugins.module_utils import capture
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import NotFoundError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -258,7 +259,7 @@ def test_the_rsc_block_and_versions_survive_and_facts_read_the_same():
 
     def rsc(status):
         slot, clocks = facts.find_rsc(facts.chassis_of(status)[m.SLOTS_KEY])
-        return facts.rsc_facts(slot, clocks, facts.clock_evidence(status, clocks))
+        return rules.assess(facts.card_facts(slot, clocks, facts.clock_evidence(status, clocks)))
     assert dict(rsc(after), serial_number=None) == dict(rsc(before), serial_number=None)
     assert rsc(after)['selected_clock'] == 'clk2' and rsc(after)['switchover_count'] == 3
     config_slot = [s for s in content['configuration']['data']['chassis0']['slots'] if s['object-id'] == 'rsc'][0]

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection
 
 ENVELOPE = {'system-information': {'API Version': 'LANTIME REST API V16.03.004'}, 'data': {'object-id': 'status'}}
 
@@ -75,13 +76,13 @@ def make(url, **kwargs):
     ('HTTPS://10.0.0.5:443', 'https://10.0.0.5:443'), (' ims1 ', 'https://ims1'),
 ])
 def test_base_url(host, url):
-    assert api.base_url(host) == url
+    assert connection.base_url(host) == url
 
 
 @pytest.mark.parametrize('host', ['', '   ', 'ftp://ims1', 'https://', 'https://:443', 'ims 1'])
 def test_base_url_rejects(host):
     with pytest.raises(ValueError):
-        api.base_url(host)
+        connection.base_url(host)
 
 
 def test_reads_retry_on_503_and_honour_retry_after(server):

@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import events
-from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 
 def card(mode='auto', clock='clk1', panel=('auto', 'clk1'), sync=(True, True), fitted=(True, True), count=0,
@@ -30,8 +30,8 @@ def card(mode='auto', clock='clk1', panel=('auto', 'clk1'), sync=(True, True), f
         'watchdog_ok': watchdog, 'access_control_override': False, 'time_limit_error': False,
         'switchover_count': count, 'last_switchover': None,
     }
-    rsc['alarms'] = facts.rsc_alarms(rsc)
-    rsc['failover_ready'] = facts.failover_ready(rsc)
+    rsc['alarms'] = rules.rsc_alarms(rsc)
+    rsc['failover_ready'] = rules.failover_ready(rsc)
     return rsc
 
 
@@ -301,7 +301,7 @@ def test_the_sources_own_vocabulary_is_never_changed():
                watchdog=False)
     rsc['access_control_override'] = True
     rsc['time_limit_error'] = True
-    rsc['alarms'] = facts.rsc_alarms(rsc)
+    rsc['alarms'] = rules.rsc_alarms(rsc)
     body = events.make_event({'type': 'switchover', 'slot': 'rsc', 'before': 'clk1', 'after': 'clk2'},
                              'ims1.example.net', 'https://ims1.example.net:8443', rsc, '2026-01-01T00:00:00.000000Z',
                              'ims1.example.net_rsc')['lantime']

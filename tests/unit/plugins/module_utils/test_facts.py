@@ -12,6 +12,7 @@ import copy
 import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 RSC_BLOCK = {
     'switch-mode': 'auto', 'selected-clock': 'clk1',
@@ -74,7 +75,7 @@ def test_slot_type_falls_back_to_the_id():
 def test_rsc_facts_healthy():
     slots = facts.chassis_of(chassis())['slots']
     slot, clocks = facts.find_rsc(slots)
-    rsc = facts.rsc_facts(slot, clocks)
+    rsc = rules.assess(facts.card_facts(slot, clocks))
     assert rsc['slot_id'] == 'rsc' and rsc['model'] == 'rsc180'
     assert rsc['switch_mode'] == 'auto' and rsc['selected_clock'] == 'clk1'
     assert rsc['clocks'] == {'clk1': {'time_sync': True, 'fitted': True, 'model': 'gps180'},
@@ -98,7 +99,7 @@ def test_rsc_alarms(change, alarm):
     block = copy.deepcopy(RSC_BLOCK)
     block.update(change)
     slot, clocks = facts.find_rsc(facts.chassis_of(chassis(block))['slots'])
-    rsc = facts.rsc_facts(slot, clocks)
+    rsc = rules.assess(facts.card_facts(slot, clocks))
     assert rsc['alarms'] == [alarm]
     standby_lost = alarm in ('clk2 not synchronized', 'outputs disabled') or 'manual' in alarm
     assert rsc['failover_ready'] is not standby_lost
@@ -106,7 +107,7 @@ def test_rsc_alarms(change, alarm):
 
 def test_rsc_empty_clock_slot():
     slot, clocks = facts.find_rsc(facts.chassis_of(chassis(clk2=False))['slots'])
-    rsc = facts.rsc_facts(slot, clocks)
+    rsc = rules.assess(facts.card_facts(slot, clocks))
     assert rsc['clocks']['clk2'] == {'time_sync': True, 'fitted': False, 'model': None}
     assert rsc['alarms'] == ['clk2 slot empty'] and rsc['failover_ready'] is False
 

@@ -14,7 +14,8 @@ import pytest
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ReplyShapeError
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc import rsc_from_document
+from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_card import rsc_from_document
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 BLOCK = {
     'switch-mode': 'auto', 'selected-clock': 'clk1', 'front-panel': {'mode-switch': 'auto', 'clock-switch': 'clk1'},
@@ -113,7 +114,7 @@ def test_no_clock_selected_is_a_state(raw):
     assert rsc['selected_clock_source'] == 'rsc_card' and rsc['selected_clock_evidence']['rsc_card'] == 'none'
     assert rsc['failover_ready'] is False
     assert rsc['alarms'] == ['no clock selected: the RSC card feeds no clock to the backplane (outputs disabled)']
-    assert facts.unknown_safety_state(rsc) == []
+    assert rules.unknown_safety_state(rsc) == []
 
 
 @pytest.mark.parametrize('model, slot_type, slot_id', [

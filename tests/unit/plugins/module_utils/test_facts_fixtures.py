@@ -13,6 +13,7 @@ import os
 import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', '..', '..', 'simulator', 'fixtures')
@@ -47,7 +48,7 @@ def test_non_modular_devices(name, model, api):
 def test_ims_chassis_with_rsc():
     document = load('ims-m3000-rsc.status.json')
     slot, clocks = facts.find_rsc(facts.chassis_of(document)['slots'])
-    rsc = facts.rsc_facts(slot, clocks)
+    rsc = rules.assess(facts.card_facts(slot, clocks))
     assert (rsc['switch_mode'], rsc['selected_clock'], rsc['switchover_count']) == ('auto', 'clk2', 3)
     assert rsc['last_switchover'] == '2026-05-14T03:12:40'
     assert rsc['clocks']['clk1']['model'] == 'gns181' and rsc['clocks']['clk2']['model'] == 'gps180'

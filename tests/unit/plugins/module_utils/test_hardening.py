@@ -18,7 +18,9 @@ import pytest
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
-from ansible_collections.meinberg.lantime.plugins.module_utils import rsc as logic
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection
+from ansible_collections.meinberg.lantime.plugins.module_utils import rsc_card
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, ReplyShapeError
 
 PASSWORD = 'pä ss/w:rd%&'
@@ -222,7 +224,7 @@ def test_credentials_go_as_utf8_basic_auth_and_plain_http_warns(raw_server):
 ])
 def test_connection_problems_are_found_before_any_request_and_echo_no_secret(settings, text):
     values = dict({'host': 'ims1', 'username': 'admin', 'password': 'x'}, **settings)
-    problems = api.connection_problems(**values)
+    problems = connection.connection_problems(**values)
     assert len(problems) == 1 and text in problems[0], problems
     assert PASSWORD not in problems[0] and 'line\nbreak' not in problems[0]
     with pytest.raises(api.ConfigurationError):
@@ -253,21 +255,21 @@ def test_values_are_type_checked(value, as_flag, as_mode, as_count):
 
 def test_wrong_types_in_the_rsc_block_are_unknown_and_alarmed():
     block = dict(GOOD, **{'switch-mode': 1, 'front-panel': 'auto', 'clocks': 7, 'switchover-count': 'many'})
-    rsc = facts.rsc_facts(rsc_slot(block), None)
+    rsc = rules.assess(facts.card_facts(rsc_slot(block), None))
     assert rsc['switch_mode'] is None and rsc['front_panel'] == {'mode_switch': None, 'clock_switch': None}
     assert rsc['clocks']['clk1']['time_sync'] is None and rsc['switchover_count'] is None
     assert rsc['failover_ready'] is False
-    assert facts.unknown_safety_state(rsc) == ['switch mode', 'front-panel mode switch', 'clk1 sync state',
+    assert rules.unknown_safety_state(rsc) == ['switch mode', 'front-panel mode switch', 'clk1 sync state',
                                                'clk2 sync state']
     assert 'clk1 sync state unknown' in rsc['alarms']
 
 
 def test_unknown_safety_state_refuses_unless_forced():
-    rsc = facts.rsc_facts(rsc_slot({}), None)
-    with pytest.raises(logic.Refusal) as exc:
-        logic.plan_change(rsc, switch_mode='manual', selected_clock='clk1')
+    rsc = rules.assess(facts.card_facts(rsc_slot({}), None))
+    with pytest.raises(rules.Refusal) as exc:
+        rules.plan_change(rsc, switch_mode='manual', selected_clock='clk1')
     assert 'did not report its switch mode, selected clock, front-panel mode switch' in str(exc.value)
-    changes, _predicted, warnings = logic.plan_change(rsc, switch_mode='manual', selected_clock='clk1', force=True)
+    changes, _predicted, warnings = rules.plan_change(rsc, switch_mode='manual', selected_clock='clk1', force=True)
     assert changes == {'switch_mode': 'manual', 'selected_clock': 'clk1'}
     assert any('writing anyway because force=true' in w for w in warnings)
 
@@ -314,7 +316,7 @@ class FakeClient:
         self.writes = []
         self.gets = []
 
-    def write(self, path, body):
+    def write(self, path, body, method):
         self.writes.append((path, body))
         if self.write_error:
             raise self.write_error
@@ -336,7 +338,7 @@ def slot_reply(selected):
 
 
 def apply(fake, clock, wait=5):
-    return logic.apply_change(fake, 'rsc', {'selected-clock': 'clk2'}, {'switch_mode': None, 'selected_clock': 'clk2'},
+    return rsc_card.apply_change(fake, 'rsc', api_map.rsc_write('rsc', selected_clock='clk2'), {'switch_mode': None, 'selected_clock': 'clk2'},
                               {'switch_mode': 'auto', 'selected_clock': 'clk1'}, {}, wait,
                               monotonic=clock.monotonic, sleep=clock.sleep)
 
@@ -353,7 +355,7 @@ def test_a_refused_write_is_watched_briefly_and_reported_unchanged():
     fake = FakeClient(clock, api.RejectedError('bad value', 400), [slot_reply('clk1')])
     outcome = apply(fake, clock, wait=30)
     assert not outcome['shown'] and outcome['changed'] is False and outcome['write_refused']
-    assert clock.now - 100.0 <= logic.REFUSED_WRITE_SETTLE + 0.5
+    assert clock.now - 100.0 <= rsc_card.REFUSED_WRITE_SETTLE + 0.5
 
 
 def test_an_accepted_write_the_card_does_not_follow_is_polled_until_wait_timeout():
@@ -361,7 +363,7 @@ def test_an_accepted_write_the_card_does_not_follow_is_polled_until_wait_timeout
     fake = FakeClient(clock, None, [api.TransportError('lost'), slot_reply('clk1')])
     outcome = apply(fake, clock, wait=3)
     assert not outcome['shown'] and outcome['changed'] is True  # the device accepted a write
-    assert 2.5 <= clock.now - 100.0 <= 3.1 and len(fake.gets) <= 3 / logic.POLL_INTERVAL + 1
+    assert 2.5 <= clock.now - 100.0 <= 3.1 and len(fake.gets) <= 3 / rsc_card.POLL_INTERVAL + 1
 
 
 def test_a_poll_without_the_slot_falls_back_to_the_chassis_read():

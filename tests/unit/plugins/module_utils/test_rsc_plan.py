@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.meinberg.lantime.plugins.module_utils import rsc as logic
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules as logic
 
 
 def state(mode='auto', clock='clk1', panel=('auto', 'clk1'), sync=(True, True), fitted=(True, True)):
@@ -27,13 +28,13 @@ def test_nothing_to_do():
 def test_only_what_differs_is_written():
     changes, predicted = logic.plan_change(state(mode='manual'), switch_mode='auto', selected_clock='clk1')[:2]
     assert changes == {'switch_mode': 'auto'}
-    assert logic.write_body(changes) == {'switch-mode': 'auto'}
+    assert api_map.rsc_write_body(**changes) == {'switch-mode': 'auto'}
     assert predicted == {'switch_mode': 'auto', 'selected_clock': 'clk1'}
 
 
 def test_manual_warns_failover_off():
     changes, warnings = logic.plan_change(state(), switch_mode='manual', selected_clock='clk2')[::2]
-    assert logic.write_body(changes) == {'switch-mode': 'manual', 'selected-clock': 'clk2'}
+    assert api_map.rsc_write_body(**changes) == {'switch-mode': 'manual', 'selected-clock': 'clk2'}
     assert len(warnings) == 1 and 'failover is off' in warnings[0]
 
 

@@ -9,8 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_record import NO_ADDRESS, address_only, rsc_record
-from ansible_collections.meinberg.lantime.plugins.module_utils.rsc_tasks import weakened_warning
+from ansible_collections.meinberg.lantime.plugins.module_utils.record import NO_ADDRESS, address_only, rsc_record
+from ansible_collections.meinberg.lantime.plugins.module_utils.rules import weakened_warning
 
 FIELDS = {'host', 'chassis', 'slot', 'address', 'desired', 'before', 'after', 'drift', 'changed', 'status', 'clocks',
           'front_panel', 'failover_ready', 'alarms', 'switchover_count', 'error'}

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ReplyShapeError
-from ansible_collections.meinberg.lantime.plugins.module_utils.task import TaskDefinition, execute
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import TaskDefinition, execute
 
 PARAMS = {'host': 'http://127.0.0.1:9', 'username': 'admin', 'password': 'S3cret', 'token': None,
           'validate_certs': True, 'ca_path': None, 'use_proxy': False, 'timeout': 5, 'retries': 0}

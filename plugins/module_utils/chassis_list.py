@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
+from ansible_collections.meinberg.lantime.plugins.module_utils import connection
 
 CHASSIS_ENTRY_KEYS = ('name', 'host')
 NAME_UNSAFE = re.compile(r'[^A-Za-z0-9._-]')
@@ -60,7 +60,7 @@ def resolve_chassis(entries):
         if not isinstance(host, str) or not host.strip():
             raise ValueError('%s: give the address as a string (a host name, host:port or URL)' % where)
         try:
-            url = api.base_url(host)
+            url = connection.base_url(host)
         except ValueError as exc:
             raise ValueError('%s: %s' % (where, exc))
         if name is not None and not isinstance(name, (str, int)):

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 meinberg.lantime contributors
+"""Internal to meinberg.lantime, not a public API: the RSC card on the device, over the client.
+
+One read (the chassis, as rsc_info, rsc and the rsc_events source read it), the light poll read after a write, and
+the write itself, which only read-backs judge. The facts come from facts.py and what they mean from rules.py.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
+from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
+from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, ReplyShapeError
+
+POLL_INTERVAL = 0.25
+# After a write the device refused with a 3xx/4xx, how long to watch whether it applied it anyway.
+REFUSED_WRITE_SETTLE = 2.0
+
+
+def read_rsc(client, slot=None, deadline=None):
+    """One chassis read; returns (rsc facts, device facts, {clock id: clock slot object}).
+
+    The clock slots are kept for the polls after a write, which read the RSC slot alone.
+    """
+    document = client.get(api_map.CHASSIS_STATUS_PATH, deadline=deadline)
+    return rsc_from_document(document, slot)
+
+
+def rsc_from_document(document, slot=None):
+    """(rsc facts, device facts, {clock id: clock slot object}) from a chassis or full status document.
+
+    The selected clock is cross-checked with every real-format field the document holds: the clock slots'
+    clock-idx always, the system sync-status reference when the document is a full status read.
+    """
+    card, device, clock_slots = facts.rsc_document(document, slot)
+    return rules.assess(card), device, clock_slots
+
+
+def read_rsc_slot(client, slot_id, clock_slots, deadline=None):
+    """The light poll read after a write: the RSC slot alone, with the clock slots the first read found.
+
+    The clock slots are from before the write, so their clock-idx is not used here: the poll reports the RSC
+    card's own selected clock (selected_clock_source rsc_card) and no cross-check.
+    """
+    document = client.get(api_map.slot_status_path(slot_id), deadline=deadline)
+    return rules.assess(facts.slot_document(document, clock_slots))
+
+
+def apply_change(client, slot_id, request, asked, before, clock_slots, wait_timeout,
+                 monotonic=time.monotonic, sleep=time.sleep):
+    """Send request (an api_map.WriteRequest) once, then let only read-backs decide. Returns an outcome dict, never
+    raises a LantimeError.
+
+    Whatever the write's reply (2xx, 3xx, 4xx, 5xx, none), the card is read until it shows what was asked
+    or wait_timeout seconds have passed; every read is bounded by the same deadline. A write the device
+    refused with a 3xx/4xx is watched for REFUSED_WRITE_SETTLE seconds only (it was most likely not applied,
+    and the reads prove it). When the slot read has no slot object, the polls fall back to the chassis read.
+
+    outcome: shown (the card shows the asked state), seen (last rsc facts read, or None), changed (the truth
+    as far as the reads show it), write_error (the write's error text, or None), write_status (its HTTP status,
+    or None), write_refused (3xx/4xx), read_error (the last failed read's text).
+    """
+    deadline = monotonic() + wait_timeout
+    write_error = write_status = None
+    try:
+        client.write(request.path, request.body, method=request.method)
+    except LantimeError as exc:
+        write_error, write_status = str(exc), exc.status
+    refused = write_status is not None and 300 <= write_status < 500
+    watch_until = min(deadline, monotonic() + REFUSED_WRITE_SETTLE) if refused else deadline
+    seen, shown, read_error = _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic, sleep)
+    if seen is None:
+        changed = True  # unknown: the write may have been applied, and nothing read says otherwise
+    elif shown:
+        changed = True
+    else:
+        # The card shows something else: a change is what the reads show, or an accepted write.
+        changed = rules.managed(seen) != before or write_error is None
+    return {'shown': shown, 'seen': seen, 'changed': changed, 'write_error': write_error, 'write_status': write_status,
+            'write_refused': refused, 'read_error': read_error}
+
+
+def _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic, sleep):
+    """Read the card until it shows asked or watch_until passes: (last rsc facts read or None, whether they show asked,
+    last read error)."""
+    seen = read_error = None
+    full_read = False
+    while True:
+        try:
+            if full_read:
+                seen = read_rsc(client, slot_id, deadline=deadline)[0]
+            else:
+                seen = read_rsc_slot(client, slot_id, clock_slots, deadline=deadline)
+        except ReplyShapeError as exc:
+            read_error = str(exc)
+            full_read = True  # the slot read does not serve; the chassis read holds the same card
+        except LantimeError as exc:
+            read_error = str(exc)
+        shown = seen is not None and rules.shows(seen, **asked)
+        if shown or monotonic() + POLL_INTERVAL >= watch_until:
+            return seen, shown, read_error
+        sleep(POLL_INTERVAL)
