@@ -40,7 +40,7 @@ MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 \
 
 .PHONY: help setup venv tools links test-tree test matrix demo bench clean \
 	sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs \
-	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 compat \
+	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 \
 	sanity-2.18 units-2.18 sanity-2.17 units-2.17 sanity-2.16 units-2.16 integration-2.16
 
 help:
@@ -159,8 +159,6 @@ events: setup .venv-eda/.installed
 
 matrix:
 	@tests/utils/run_checks.sh $(MATRIX)
-# The name earlier releases used for the 2.19 runs.
-compat: units-2.19 integration-2.19
 
 # --- lint, build and the gates Galaxy and the docsite run --------------------------------------------
 

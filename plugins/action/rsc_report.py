@@ -24,6 +24,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.filter.rsc_table import rsc_table
 from ansible_collections.meinberg.lantime.plugins.module_utils import atomic_file
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 REPORTS = ('drift_check', 'rsc_facts', 'fleet_rollout')
 STATES = ('started', 'batch_started', 'batch', 'finished')
@@ -33,8 +34,8 @@ OPTIONS = frozenset(('report', 'state', 'json', 'junit', 'csv', 'records', 'earl
                      'max_fail_percentage'))
 FILE_MODE = 0o644
 
-GOOD = ('ok', 'compliant')
-BAD = ('refused', 'unreadable', 'failed')
+GOOD = rules.GOOD_STATUSES
+BAD = rules.BAD_STATUSES
 NO_HOST = 'no host matched, so nothing was checked.'
 NOT_FINISHED = ('The run that writes this report started at %s and has not finished (it is still running, or it '
                 'was interrupted or failed before the end). Do not trust an earlier result: run it again.')
@@ -464,7 +465,7 @@ class ActionModule(ActionBase):
     def _rsc_facts(records, paths):
         for key, path in sorted(paths.items()):
             write_atomic(path, nice_json(records) if key == 'json' else facts_csv(records))
-        unreadable = [text(record.get('host')) for record in records if record.get('status') in ('unreadable', 'failed')]
+        unreadable = [text(record.get('host')) for record in records if record.get('status') in rules.UNREAD_STATUSES]
         return {'complete': True, 'paths': paths, 'lines': rsc_table(records), 'hosts': len(records),
                 'bad_hosts': unreadable}
 

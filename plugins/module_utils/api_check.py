@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""The read-only API check: each line of the API contract that a live device can show, tested on it.
+"""Internal to meinberg.lantime, not a public API: the read-only API check: each line of the API contract that a live device can show, tested on it.
 
 run_checks(client) sends GET requests only (the full status tree, the configuration tree and the RSC card's
 configuration object) and returns one check per contract line with pass, fail or not_applicable and a detail

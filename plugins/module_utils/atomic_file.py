@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Internal to the collection (no public API): write a file on the controller whole or not at all, and check that a
+"""Internal to meinberg.lantime, not a public API: write a file on the controller whole or not at all, and check that a
 directory for such files belongs to the user alone.
 
 write_atomic() writes to a temporary file in the target's directory, flushes it to disk, sets its mode and renames

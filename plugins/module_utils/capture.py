@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""A capture of a live chassis for the maintainers, safe to share by construction.
+"""Internal to meinberg.lantime, not a public API: a capture of a live chassis for the maintainers, safe to share by construction.
 
 A capture holds the status tree, the configuration tree, the RSC configuration object, the api_check result
 and the collection's version. The device simulator serves it as a chassis (python3 tests/simulator --fixture FILE).

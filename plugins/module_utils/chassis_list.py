@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""The chassis list of the inventory plugin and the rsc_events source: entries, names, duplicates."""
+"""Internal to meinberg.lantime, not a public API: the chassis list of the inventory plugin and the rsc_events source: entries, names, duplicates."""
 
 from __future__ import absolute_import, division, print_function
 

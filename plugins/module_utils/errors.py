@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""The errors of the collection's Python code, under one base class.
+"""Internal to meinberg.lantime, not a public API: the errors of the collection's Python code, under one base class.
 
 Modules turn any LantimeError into a failed result and the inventory plugin into a warning or an
 AnsibleError; each text names the device and says what to do.

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (c) 2026 meinberg.lantime contributors
-"""Change detection for the rsc_events event source: two reads of an RSC card in, a list of events out.
+"""Internal to meinberg.lantime, not a public API: change detection for the rsc_events event source: two reads of an RSC card in, a list of events out.
 
 No network, no asyncio and no clock of its own (times are passed in), so that every rule is unit tested. The
 event source keeps one state and one StormControl per chassis, feeds every poll's outcome to step(), the changes

@@ -17,27 +17,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from collections.abc import Mapping
-
-from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import (  # noqa: F401 pylint: disable=unused-import
-    HAS_DATA_TAGGING,
-    can_be_templated,
-    is_trusted_as_template,
-    make_untemplatable,
-)
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import make_untemplatable
 
 
 def make_unsafe(value):
     """Return value with every string in it made safe from templating (dicts and lists are copied)."""
     return make_untemplatable(value)
 
-
-def is_unsafe(value):
-    """True when value (and everything in it) cannot be templated; for tests."""
-    if isinstance(value, Mapping):
-        return all(is_unsafe(k) and is_unsafe(v) for k, v in value.items())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return all(is_unsafe(item) for item in value)
-    if isinstance(value, str):
-        return not can_be_templated(value)
-    return True

@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Mapping
 
 import pytest
 
@@ -25,8 +26,8 @@ from ansible_collections.meinberg.lantime.plugins.inventory import ims
 from ansible_collections.meinberg.lantime.plugins.module_utils import chassis_list
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
-from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import trust_as_template
-from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import is_unsafe, make_unsafe
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import can_be_templated, trust_as_template
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import make_unsafe
 
 PASSWORD = 'Pa55-w0rd-never-shown'
 TOKEN = 'ABCDEF0123456789TOKEN'
@@ -117,6 +118,17 @@ def run(tmp_path, config, cache=True, name='test.ims.yml'):
     except AttributeError:
         pass
     return inventory, plugin
+
+
+def is_unsafe(value):
+    """True when value (and everything in it) cannot be templated."""
+    if isinstance(value, Mapping):
+        return all(is_unsafe(k) and is_unsafe(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(is_unsafe(item) for item in value)
+    if isinstance(value, str):
+        return not can_be_templated(value)
+    return True
 
 
 def hostvars(inventory, host):
