@@ -16,6 +16,7 @@ import base64
 import json
 import math
 import re
+import signal
 import socket
 import threading
 import time
@@ -79,6 +80,20 @@ if HAS_REQUESTS:
 _ACTIVE = threading.local()
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _block_stop_signals():
+    if not hasattr(signal, 'pthread_sigmask'):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
+def _restore_signals(previous):
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class _Watchdog:
     def __init__(self, seconds):
         self.expired = False
@@ -89,7 +104,14 @@ class _Watchdog:
 
     def __enter__(self):
         _ACTIVE.watchdog = self
-        self._timer.start()
+        # The timer thread inherits the signal mask of the thread that starts it. With SIGINT and SIGTERM blocked
+        # there, the kernel hands them to the thread that waits on the socket, so Ctrl-C ends that wait at once; a
+        # timer thread that took them would leave the request blocked until the device answers or time runs out.
+        blocked = _block_stop_signals()
+        try:
+            self._timer.start()
+        finally:
+            _restore_signals(blocked)
         return self
 
     def __exit__(self, *exc_info):

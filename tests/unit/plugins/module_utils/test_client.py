@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -193,3 +194,22 @@ def test_version_matches_galaxy_yml():
     galaxy = os.path.join(os.path.dirname(api.__file__), '..', '..', 'galaxy.yml')
     with open(galaxy) as handle:
         assert 'version: %s\n' % api.COLLECTION_VERSION in handle.read()
+
+
+def test_the_watchdog_thread_leaves_stop_signals_to_the_thread_that_waits():
+    """SIGINT and SIGTERM must reach the thread blocked on the socket (Ctrl-C ends the request at once), never the
+    watchdog's timer thread; the caller's own signal mask is left as it was."""
+    seen = []
+    fired = threading.Event()
+
+    class Probe(api._Watchdog):  # pylint: disable=protected-access
+        def _fire(self):
+            seen.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+            fired.set()
+            super()._fire()
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    with Probe(0.001):
+        assert fired.wait(30)
+    assert signal.SIGINT in seen[0] and signal.SIGTERM in seen[0]
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
