@@ -295,8 +295,8 @@ def clock_entry_key(key, kind, allowed):
             elif key not in entry:
                 problems.append('entry %d lacks %s; keys found: %s' % (index, key, keys_of(entry)))
             elif not _type_ok(entry[key], kind) or (allowed and str(entry[key]).strip().lower() not in allowed):
-                problems.append('entry %d has %s %s, expected %s' % (index, key, _named(entry[key], allowed, kind),
-                                                                    _expected(kind, allowed)))
+                problems.append('entry %d has %s %s, expected %s'
+                                % (index, key, _named(entry[key], allowed, kind), _expected(kind, allowed)))
             else:
                 seen.append(_named(entry[key], allowed, kind))
         return (FAIL, '; '.join(problems)) if problems else (PASS, 'values: %s' % ', '.join(seen))

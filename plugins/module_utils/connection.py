@@ -184,5 +184,3 @@ def credential_problem(username, password, token, given):
     if username and password is None:
         return 'username is set but password is not (option password or %s)' % env['password']
     return None
-
-

@@ -23,4 +23,3 @@ from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import mak
 def make_unsafe(value):
     """Return value with every string in it made safe from templating (dicts and lists are copied)."""
     return make_untemplatable(value)
-

@@ -157,7 +157,7 @@ def test_chassis_names(entry, name, url):
 
 def test_name_collision_keeps_both_and_warns_naming_both():
     resolved, warnings = chassis_list.resolve_chassis(['ims1', 'http://ims1:8080', {'name': 'ims1', 'host': 'other'},
-                                              {'name': 'ims1-2', 'host': 'x'}])
+                                                       {'name': 'ims1-2', 'host': 'x'}])
     assert [r['name'] for r in resolved] == ['ims1', 'ims1-2', 'ims1-3', 'ims1-2-2']
     assert len(warnings) == 3
     assert '#1 (https://ims1)' in warnings[0] and '#2 (http://ims1:8080)' in warnings[0] and "'ims1-2'" in warnings[0]

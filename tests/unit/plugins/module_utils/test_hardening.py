@@ -338,9 +338,10 @@ def slot_reply(selected):
 
 
 def apply(fake, clock, wait=5):
-    return rsc_card.apply_change(fake, 'rsc', api_map.rsc_write('rsc', selected_clock='clk2'), {'switch_mode': None, 'selected_clock': 'clk2'},
-                              {'switch_mode': 'auto', 'selected_clock': 'clk1'}, {}, wait,
-                              monotonic=clock.monotonic, sleep=clock.sleep)
+    return rsc_card.apply_change(fake, 'rsc', api_map.rsc_write('rsc', selected_clock='clk2'),
+                                 {'switch_mode': None, 'selected_clock': 'clk2'},
+                                 {'switch_mode': 'auto', 'selected_clock': 'clk1'}, {}, wait,
+                                 monotonic=clock.monotonic, sleep=clock.sleep)
 
 
 def test_an_applied_write_answered_401_is_a_change():
