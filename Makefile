@@ -124,33 +124,17 @@ integration-module-path: setup
 	LANTIME_TEST_MODULE_PATH=1 $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) \
 		$(addprefix tests/integration/,$(MODULE_PATH_TESTS))
 
-sanity-2.20: .venv-2.20/.installed test-tree
-	$(call ansible_test,.venv-2.20,sanity)
-units-2.20: .venv-2.20/.installed test-tree
-	$(call ansible_test,.venv-2.20,units)
-sanity-2.19: .venv-2.19/.installed test-tree
-	$(call ansible_test,.venv-2.19,sanity)
-units-2.19: .venv-2.19/.installed test-tree
-	$(call ansible_test,.venv-2.19,units)
-integration-2.19: .venv-2.19/.installed links
-	.venv-2.19/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
-
-# The oldest cores the collection claims (meta/runtime.yml): before 2.19 there is no data tagging, and
-# plugins/plugin_utils/compat.py bridges the differences.
-sanity-2.18: .venv-2.18/.installed test-tree
-	$(call ansible_test,.venv-2.18,sanity)
-units-2.18: .venv-2.18/.installed test-tree
-	$(call ansible_test,.venv-2.18,units)
-sanity-2.17: .venv-2.17/.installed test-tree
-	$(call ansible_test,.venv-2.17,sanity)
-units-2.17: .venv-2.17/.installed test-tree
-	$(call ansible_test,.venv-2.17,units)
-sanity-2.16: .venv-2.16/.installed test-tree
-	$(call ansible_test,.venv-2.16,sanity)
-units-2.16: .venv-2.16/.installed test-tree
-	$(call ansible_test,.venv-2.16,units)
-integration-2.16: .venv-2.16/.installed links
-	.venv-2.16/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration tests/hostile
+# sanity-<v>, units-<v> and integration-<v> for each older ansible-core <v>, each from its own venv. Before 2.19
+# there is no data tagging; plugins/plugin_utils/compat.py bridges the differences.
+define core_targets
+sanity-$(1): .venv-$(1)/.installed test-tree
+	$$(call ansible_test,.venv-$(1),sanity)
+units-$(1): .venv-$(1)/.installed test-tree
+	$$(call ansible_test,.venv-$(1),units)
+integration-$(1): .venv-$(1)/.installed links
+	.venv-$(1)/bin/pytest -p no:cacheprovider -n $$(PYTEST_WORKERS) tests/integration tests/hostile
+endef
+$(foreach v,2.20 2.19 2.18 2.17 2.16,$(eval $(call core_targets,$(v))))
 
 # The Event-Driven Ansible source through the real ansible-rulebook (it needs a Java 17 runtime,
 # which tests/utils/java_home.sh finds or installs).
