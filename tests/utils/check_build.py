@@ -7,14 +7,21 @@ Usage: check_build.py build/meinberg-lantime-X.Y.Z.tar.gz
 
 Builds into the tarball's directory (ansible-galaxy collection build --output-path DIR --force), leaves the
 tarball there, installs it outside the repo, and prints the tarball's path last.
+
+Refuses, before building, to label a tarball with a version that was already released (a key of releases in
+changelogs/changelog.yaml) while changelog fragments wait in changelogs/fragments/: such a tarball would hold
+changes the release did not, under the release's name (see docs/releasing.md).
 """
 
 import glob
 import os
+import re
 import subprocess
 import sys
 import tarfile
 import tempfile
+
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -27,8 +34,48 @@ ALLOWED_TOP = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'LICENSES'
 NEEDED = ('meta/runtime.yml', 'LICENSE', 'LICENSES/GPL-3.0-or-later.txt', 'README.md', 'CHANGELOG.md', 'CHANGELOG.rst',
           'changelogs/changelog.yaml')
 JUNK_MARKERS = ('__pycache__', '.pyc', '.venv', '.collections', 'tests/output', '.tar.gz', '.git/', '.pytest_cache',
-                'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'tests/events', 'tests/hostile', 'build/',
+                'tests/integration', 'tests/unit', 'tests/bench', 'tests/utils', 'tests/events', 'tests/hostile', 'tests/doctest', 'tests/installed', 'build/',
                 '.plugin-cache.yaml')
+
+
+def galaxy_version(repo):
+    with open(os.path.join(repo, 'galaxy.yml'), encoding='utf-8') as handle:
+        return str(yaml.safe_load(handle)['version'])
+
+
+def released_versions(repo):
+    path = os.path.join(repo, 'changelogs', 'changelog.yaml')
+    if not os.path.isfile(path):
+        return set()
+    with open(path, encoding='utf-8') as handle:
+        return set(str(version) for version in (yaml.safe_load(handle) or {}).get('releases') or {})
+
+
+def pending_fragments(repo):
+    directory = os.path.join(repo, 'changelogs', 'fragments')
+    if not os.path.isdir(directory):
+        return []
+    return sorted(name for name in os.listdir(directory) if name.endswith(('.yml', '.yaml')))
+
+
+def next_dev_version(version):
+    """0.2.0 -> 0.3.0-dev0: the next minor version, as a prerelease."""
+    match = re.match(r'^(\d+)\.(\d+)\.\d+$', version)
+    return '%s.%d.0-dev0' % (match.group(1), int(match.group(2)) + 1) if match else 'X.Y.Z-dev0'
+
+
+def version_problem(repo):
+    """Why the version in galaxy.yml must not label a tarball now, or None."""
+    version = galaxy_version(repo)
+    fragments = pending_fragments(repo)
+    if version not in released_versions(repo) or not fragments:
+        return None
+    return ('galaxy.yml says version %s, which was released (changelogs/changelog.yaml), but changelogs/fragments/ '
+            'holds %d unreleased change(s) (%s): a tarball labelled %s would not be the %s that was released. Set the '
+            'next version, for example %s, in galaxy.yml (version) and plugins/module_utils/client.py '
+            '(COLLECTION_VERSION), or make the release first (docs/releasing.md).'
+            % (version, len(fragments), ', '.join(fragments[:5]) + (', ...' if len(fragments) > 5 else ''), version,
+               version, next_dev_version(version)))
 
 
 def run(*cmd, cwd=None, env=None):
@@ -43,6 +90,10 @@ def main():
     if len(sys.argv) != 2 or not sys.argv[1].endswith('.tar.gz'):
         sys.stderr.write('usage: %s build/meinberg-lantime-X.Y.Z.tar.gz\n' % sys.argv[0])
         return 2
+    problem = version_problem(REPO)
+    if problem:
+        sys.stdout.write('build refused: %s\n' % problem)
+        return 1
     wanted = os.path.abspath(sys.argv[1])
     output_dir = os.path.dirname(wanted)
     os.makedirs(output_dir, exist_ok=True)
