@@ -10,7 +10,14 @@ __metaclass__ = type
 
 from ansible_collections.meinberg.lantime.plugins.module_utils.api_check import API_CHECK
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.action import LantimeAction
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.paths import output_path
 
 
 class ActionModule(LantimeAction):
     DEFINITION = API_CHECK
+
+    def prepare_args(self, args):
+        """A relative capture_path is taken from the controller's working directory, on both paths."""
+        if args.get('capture_path') not in (None, ''):
+            args = dict(args, capture_path=output_path(args['capture_path'], 'capture_path'))
+        return args

@@ -25,6 +25,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.meinberg.lantime.plugins.filter.rsc_table import rsc_table
 from ansible_collections.meinberg.lantime.plugins.module_utils import atomic_file
 from ansible_collections.meinberg.lantime.plugins.module_utils import rules
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.paths import OutputPathError, output_path
 
 REPORTS = ('drift_check', 'rsc_facts', 'fleet_rollout')
 STATES = ('started', 'batch_started', 'batch', 'finished')
@@ -410,10 +411,10 @@ class ActionModule(ActionBase):
                 continue
             if key not in FILES[report]:
                 raise ReportError('report=%s writes no %s file' % (report, key))
-            if not isinstance(value, str):
-                raise ReportError('%s must be a path, got %s' % (key, type(value).__name__))
-            # abspath, never realpath: a link at a report path is replaced or removed itself, never its target.
-            paths[key] = os.path.abspath(os.path.expanduser(value))
+            try:
+                paths[key] = output_path(value, key)
+            except OutputPathError as exc:
+                raise ReportError(str(exc))
         now = _now()
         check_mode = bool(self._task.check_mode)
         if state == 'started':
@@ -466,8 +467,10 @@ class ActionModule(ActionBase):
         for key, path in sorted(paths.items()):
             write_atomic(path, nice_json(records) if key == 'json' else facts_csv(records))
         unreadable = [text(record.get('host')) for record in records if record.get('status') in rules.UNREAD_STATUSES]
+        cards = 'RSC card' if len(records) == 1 else 'RSC cards'
         return {'complete': True, 'paths': paths, 'lines': rsc_table(records), 'hosts': len(records),
-                'bad_hosts': unreadable}
+                'bad_hosts': unreadable, 'summary': 'Read %d %s.' % (len(records), cards),
+                'unread': '%d of %d %s could not be read' % (len(unreadable), len(records), cards)}
 
     def _fleet_rollout(self, args, records, paths, now, check_mode, task_vars):
         earlier = _records(args.get('earlier_records'), 'earlier_records')

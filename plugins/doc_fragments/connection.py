@@ -18,8 +18,9 @@ options:
       - The device's REST API address, as a hostname, C(host:port), or full URL (C(https://host:8443)).
       - Without a scheme, C(https://) is used.
       - If not set, the host variable C(lantime_host) is used, else the E(LANTIME_HOST) environment variable.
+      - The inventory plugin P(meinberg.lantime.ims#inventory) sets C(lantime_host) for every slot host, so a task
+        on such a host needs no O(host). A task that finds it in none of these places fails and says where it looked.
     type: str
-    required: true
   username:
     description:
       - User name for HTTP Basic authentication. Reading needs any user level; changes need an admin-level user.
@@ -70,13 +71,28 @@ options:
       - If not set, the host variable C(lantime_retries) is used, else the E(LANTIME_RETRIES) environment variable.
     type: int
     default: 3
+  write_style:
+    description:
+      - >-
+        How the device takes a configuration write. V(post) sends C(POST) with the changed keys (the default, the
+        collection's first guess); V(put) sends C(PUT) with the changed keys; V(put-parameters) sends C(PUT) with the
+        changed keys wrapped in a C(parameters) object. No public document shows which one an IMS chassis takes;
+        M(meinberg.lantime.api_check) shows the methods the device allows without writing.
+      - A write is sent once, in this style only. A device that refuses it (HTTP 405, or 400, 404 or 501) fails the task
+        with nothing changed, and the message names the methods the device allows and the style to try.
+      - Only M(meinberg.lantime.rsc) writes and M(meinberg.lantime.api_check) checks it; the other modules take it and
+        do nothing with it, so that one host variable serves them all.
+      - If not set, the host variable C(lantime_write_style) is used, else the E(LANTIME_WRITE_STYLE) environment variable.
+    type: str
+    choices: [post, put, put-parameters]
+    default: post
 requirements:
   - requests (Python library, on the controller)
 notes:
   - The connection options are looked up in this order, option by option. First the task's options, including
     C(module_defaults). Then the host variables C(lantime_host), C(lantime_username), C(lantime_password),
-    C(lantime_token), C(lantime_validate_certs), C(lantime_ca_path), C(lantime_use_proxy), C(lantime_timeout) and
-    C(lantime_retries); the inventory plugin P(meinberg.lantime.ims#inventory) sets C(lantime_host) for every slot.
+    C(lantime_token), C(lantime_validate_certs), C(lantime_ca_path), C(lantime_use_proxy), C(lantime_timeout),
+    C(lantime_retries) and C(lantime_write_style); the inventory plugin P(meinberg.lantime.ims#inventory) sets C(lantime_host) for every slot.
     Then the C(LANTIME_*) environment variables, and last the defaults.
   - The modules run on the controller and talk to the device over HTTPS; use C(connection=local) or
     C(delegate_to=localhost) for hosts that are devices.

@@ -21,12 +21,22 @@ description:
   - Each host gets the host variables C(lantime_host) (the chassis API address the modules take as O(meinberg.lantime.slot_info#module:host)),
     C(lantime_chassis), C(lantime_chassis_model), C(lantime_chassis_serial_number), C(lantime_chassis_hostname),
     C(lantime_firmware), C(lantime_api_version), C(lantime_slot_id), C(lantime_slot_type), C(lantime_slot_position),
-    C(lantime_fitted), C(lantime_model), C(lantime_serial_number) and C(lantime_software_revision); RSC slots also
-    C(lantime_rsc_switch_mode) and C(lantime_rsc_selected_clock), clock slots C(lantime_clock_status).
+    C(lantime_fitted), C(lantime_model), C(lantime_serial_number), C(lantime_software_revision) and
+    C(lantime_pending_changes) (the chassis' staged configuration changes, C(changes.pending-changes), as read); RSC
+    slots also C(lantime_rsc_switch_mode) and C(lantime_rsc_selected_clock), clock slots C(lantime_clock_status).
     The slot variables are the slots M(meinberg.lantime.slot_info) returns, with the prefix C(lantime_).
   - Every value read from a device is marked unsafe, so a device string that looks like a template is never templated.
+    What the plugin sets itself is plain, as Ansible's own settings are - C(ansible_connection),
+    C(ansible_python_interpreter), C(lantime_host) (from O(chassis)), C(lantime_chassis), C(lantime_slot_id) (a plain
+    slot id) and the RSC words C(lantime_rsc_switch_mode) and C(lantime_rsc_selected_clock) - so that
+    C(ansible-inventory --list --export), which AWX imports, shows them as values rather than wrapped
+    in C(__ansible_unsafe). A value of these that holds a template marker stays unsafe.
   - The groups are C(lantime) (every host), C(lantime_<slot type>) (C(lantime_rsc), C(lantime_clk), C(lantime_pwr),
-    and so on), C(lantime_chassis_<chassis name>) and, with O(include_empty=true), C(lantime_empty) for empty slots.
+    and so on), C(lantime_chassis_<chassis name>), C(lantime_one_per_chassis) (one host of each chassis, its RSC
+    card when it has one, for plays that act on each chassis once, such as C(meinberg.lantime.capture)) and, with
+    O(include_empty=true), C(lantime_empty) for empty slots. C(lantime), C(lantime_rsc) and
+    C(lantime_one_per_chassis) always exist, empty when no chassis answered, so that a play or
+    C(ansible-inventory --graph) naming them finds no host rather than an unknown group.
     Group names keep only letters, digits and C(_); any other character becomes C(_).
   - No password or token is ever put into a host variable, a group variable or the cache.
   - The configuration file name must end in C(ims.yml) or C(ims.yaml).
@@ -171,7 +181,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.module_utils import connection
 from ansible_collections.meinberg.lantime.plugins.module_utils.chassis_list import resolve_chassis, safe_group, safe_name
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import user_message
-from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import option_and_origin
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import make_plain, option_and_origin
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.unsafe import make_unsafe
 
 try:
@@ -179,23 +189,32 @@ try:
 except ImportError:  # the client reports the missing library
     requests = None
 
-# 2: the entry holds a digest of the user and TLS settings it was read with ("binding").
-CACHE_FORMAT = 2
+# 2: the entry holds a digest of the user and TLS settings it was read with ("binding"). 3: device records hold
+# pending_changes.
+CACHE_FORMAT = 3
 RESULT_KEYS = frozenset(('name', 'url', 'device', 'slots', 'error'))
 # The keys of facts.device_facts() and facts.slot_facts(): a cached entry may hold these and no other.
 DEVICE_KEYS = frozenset(('hostname', 'model', 'serial_number', 'chassis_serial_number', 'firmware', 'api_version',
-                         'ltos_version', 'rest_api_version'))
+                         'ltos_version', 'rest_api_version', 'pending_changes'))
+DEVICE_COUNT_KEYS = frozenset(('pending_changes',))
 SLOT_KEYS = frozenset(('slot_id', 'slot_type', 'slot_position', 'fitted', 'model', 'serial_number',
                        'software_revision'))
 SLOT_OPTIONAL_KEYS = frozenset(('clock_status', 'rsc_switch_mode', 'rsc_selected_clock'))
 MAX_CONCURRENCY = 64
 VAR_PREFIX = 'lantime_'
+RSC_GROUP = VAR_PREFIX + 'rsc'
+# One host per chassis (see one_per_chassis()); a name that no slot type of an IMS chassis has.
+PER_CHASSIS_GROUP = VAR_PREFIX + 'one_per_chassis'
+# The host variables that the plugin sets itself, not a device (see plugin_variables()).
+PLUGIN_OWN_VARS = tuple(VAR_PREFIX + name for name in (
+    'host', 'chassis', 'slot_id', 'rsc_switch_mode', 'rsc_selected_clock'))
 # Host variable (without prefix) <- key of facts.device_facts().
 DEVICE_VARS = (
     ('chassis_model', 'model'),
     ('chassis_hostname', 'hostname'),
     ('firmware', 'firmware'),
     ('api_version', 'api_version'),
+    ('pending_changes', 'pending_changes'),
 )
 
 
@@ -211,6 +230,35 @@ def host_vars(chassis_name, url, device, slot):
     for key, value in slot.items():
         result[VAR_PREFIX + key] = value
     return result
+
+
+def plugin_variables(raw_vars, fixed):
+    """The host variables as the inventory holds them: what a device reported untemplatable (unsafe), what the
+    plugin set itself plain, as Ansible's own settings are, so that AWX imports them as values.
+
+    The plugin's own: fixed (ansible_connection, ansible_python_interpreter), lantime_host (from the chassis option),
+    lantime_chassis (named by the plugin's rule), a slot id that is a plain id (the modules take no other), and the
+    RSC words, which facts.py maps onto the collection's own vocabulary.
+    """
+    variables = make_unsafe(raw_vars)
+    for key in PLUGIN_OWN_VARS:
+        value = raw_vars.get(key)
+        if key == VAR_PREFIX + 'slot_id' and not api_map.is_plain_slot_id(value):
+            continue
+        if isinstance(value, str):
+            variables[key] = make_plain(value)
+    for key, value in fixed.items():
+        variables[key] = make_plain(value)
+    return variables
+
+
+def one_per_chassis(plan):
+    """One host of each chassis, for the plays that act on a chassis once: its RSC card, else its first host."""
+    chosen = {}
+    for host, chassis_group, type_group, dummy, dummy in plan:
+        if chassis_group not in chosen or (type_group == RSC_GROUP and chosen[chassis_group][1] != RSC_GROUP):
+            chosen[chassis_group] = (host, type_group)
+    return set(host for host, dummy in chosen.values())
 
 
 def read_chassis(client):
@@ -268,8 +316,11 @@ def _check_cached_result(result, chassis, index):
     device, slots = result['device'], result['slots']
     if not isinstance(device, dict) or set(device) != DEVICE_KEYS:
         raise CacheEntryError('%s: its device record does not have the expected keys' % where)
-    for key in sorted(DEVICE_KEYS):
+    for key in sorted(DEVICE_KEYS - DEVICE_COUNT_KEYS):
         _cached_text(device[key], '%s: %s' % (where, key))
+    for key in sorted(DEVICE_COUNT_KEYS):
+        if device[key] is not None and facts.count(device[key]) != device[key]:
+            raise CacheEntryError('%s: %s is not a count' % (where, key))
     if not isinstance(slots, list):
         raise CacheEntryError('%s: its slots are not a list' % where)
     for number, slot in enumerate(slots):
@@ -579,6 +630,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning('%s: chassis %r (%s): its slot data cannot be used (%s); its slots are left out'
                                      % (self.NAME, result['name'], result['url'], type(exc).__name__))
                 continue
+            candidates = facts.rsc_candidate_ids(result['slots'])
+            if len(candidates) > 1:
+                self.display.warning('%s: chassis %r (%s) has several slots that hold an RSC card (%s); each is a host of '
+                                     'its own in lantime_rsc, and a task on this chassis must name its card with slot '
+                                     '(lantime_slot_id); none is chosen on its own'
+                                     % (self.NAME, result['name'], result['url'], ', '.join(candidates)))
             if not slots:
                 continue
             chassis_group = self._unique(owners, 'lantime_chassis_' + safe_group(result['name']), result['name'],
@@ -592,20 +649,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 plan.append((host, chassis_group, type_group, slot['fitted'],
                              host_vars(result['name'], result['url'], result['device'], slot)))
 
-        if not plan:
-            return 0
-        groups = ['lantime'] + chassis_groups + sorted(type_groups)
+        # lantime and lantime_rsc exist even when no chassis answered, so that a pattern naming them matches nothing
+        # rather than failing as an unknown group.
+        groups = ['lantime'] + chassis_groups + sorted(type_groups | set([RSC_GROUP])) + [PER_CHASSIS_GROUP]
         if not all(entry[3] for entry in plan):
             groups.append('lantime_empty')
         for group in groups:
             self.inventory.add_group(group)
         compose, composed_groups, keyed_groups = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
+        per_chassis = one_per_chassis(plan)
         for host, chassis_group, type_group, fitted, raw_vars in plan:
-            variables = make_unsafe(raw_vars)
-            variables.update(fixed)
+            variables = plugin_variables(raw_vars, fixed)
             self.inventory.add_host(host, group='lantime')
             self.inventory.add_child(chassis_group, host)
             self.inventory.add_child(type_group, host)
+            if host in per_chassis:
+                self.inventory.add_child(PER_CHASSIS_GROUP, host)
             if not fitted:
                 self.inventory.add_child('lantime_empty', host)
             for key, value in variables.items():

@@ -4,10 +4,10 @@
 # Copyright (c) 2026 meinberg.lantime contributors
 """Internal to meinberg.lantime, not a public API: the read-only API check: each line of the API contract that a live device can show, tested on it.
 
-run_checks(client) sends GET requests only (the full status tree, the configuration tree and the RSC card's
-configuration object) and returns one check per contract line with pass, fail or not_applicable and a detail
-that names what was found where the expected was missing. It raises only when the status tree cannot be
-read at all. It imports nothing from Ansible, so it is unit-testable with a fake client.
+run_checks(client) sends read-only requests only (GET of the full status tree, the configuration tree and the RSC
+card's configuration object, and OPTIONS on that object for the methods it allows; never a write) and returns one
+check per contract line with pass, fail or not_applicable and a detail that names what was found where the
+expected was missing. It raises only when the status tree cannot be read at all. It imports nothing from Ansible, so it is unit-testable with a fake client.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,7 +32,7 @@ NOT_APPLICABLE = 'not_applicable'
 READ_CHECKS = ('envelope', 'api_version', 'chassis_slots', 'rsc_card', 'rsc_block', 'clock_slots',
                'selected_clock_cross_check')
 # The further checks a write relies on.
-WRITE_CHECKS = ('configuration_tree', 'rsc_configuration')
+WRITE_CHECKS = ('configuration_tree', 'rsc_configuration', 'write_method')
 
 TYPE_WORDS = {'str': 'text', 'bool': 'true/false', 'int': 'a whole number', 'dict': 'an object', 'list': 'a list'}
 
@@ -121,8 +121,10 @@ def _slot_words(slot):
 class Found:
     """What the checks have found so far. The checks run in contract order; each reads what earlier ones left here."""
 
-    def __init__(self, client, status):
+    def __init__(self, client, status, write_style=m.DEFAULT_WRITE_STYLE):
         self.client = client
+        self.write_style = write_style
+        self.write_methods = None  # the methods the RSC configuration object allows (its Allow), None when unknown
         self.status = status
         self.data = status.get(m.DATA)
         self.info = status.get(m.SYSTEM_INFORMATION)
@@ -231,12 +233,12 @@ def check_rsc_card(found):
     if found.slots is None:
         found.reason = 'the chassis slot list could not be read'
         return FAIL, 'not read: %s' % found.reason
-    cards = [s for s in facts.rsc_slots(found.slots) if facts.module_info(s) is not None or facts.rsc_block(s)]
+    cards = facts.rsc_candidates(found.slots)
     with_block = [s for s in cards if facts.rsc_block(s) is not None]
     if not cards:
         found.reason = 'no RSC card in this chassis'
         return FAIL, '%s; slots found: %s' % (found.reason, _slots_text(found.slots) or 'none')
-    if len(with_block) > 1 or (not with_block and len(cards) > 1):
+    if len(cards) > 1:
         found.reason = 'several RSC cards: the modules need the slot option'
         return FAIL, '%s (%s)' % (found.reason, ', '.join(_slot_words(s) for s in cards))
     slot = (with_block or cards)[0]
@@ -383,6 +385,31 @@ def check_rsc_configuration(found):
     return PASS, ', '.join('%s = %s' % (key, _named(body[key], allowed[key], 'str')) for key in m.RSC_WRITE_KEYS)
 
 
+def check_write_method(found):
+    if found.rsc_slot is None:
+        return NOT_APPLICABLE, 'not read: %s' % found.reason
+    try:
+        status, methods = found.client.allowed_methods(_rsc_config_path(found))
+    except LantimeError as exc:
+        return NOT_APPLICABLE, 'OPTIONS failed (%s); the allowed methods show only at the first write' % exc
+    if status >= 300 or status < 200:
+        return NOT_APPLICABLE, ('OPTIONS answered HTTP %d: the device does not say which methods it allows; the first '
+                                'write shows it' % status)
+    if methods is None:
+        return NOT_APPLICABLE, 'OPTIONS answered with no Allow header; the first write shows which methods it takes'
+    found.write_methods = list(methods)
+    method = m.write_style(found.write_style).method
+    matching = m.styles_for(methods)
+    allows = 'the object allows %s' % (', '.join(methods) or 'no method this collection knows')
+    if method in methods:
+        return PASS, '%s; write_style %s sends %s' % (allows, found.write_style, method)
+    if matching:
+        return FAIL, ('%s; write_style %s sends %s: use write_style %s (the task option write_style, the host variable '
+                      'lantime_write_style or LANTIME_WRITE_STYLE)'
+                      % (allows, found.write_style, method, ' or '.join(matching)))
+    return FAIL, '%s; no write_style of this collection sends a method it allows' % allows
+
+
 def check_write(found):  # pylint: disable=unused-argument
     return NOT_APPLICABLE, ('not verifiable read-only: this check never writes. The first change with '
                             'meinberg.lantime.rsc shows it, as that module reads the card back and reports success only '
@@ -391,10 +418,11 @@ def check_write(found):  # pylint: disable=unused-argument
 
 def _write_contract(found):
     write = m.rsc_write(found.summary['rsc_slot'] if found.rsc_slot is not None else 'SLOT', m.MODE_AUTO,
-                        m.CLOCK_IDS[0])
-    return ('a write is %s %s with only the changed keys, body like %s; it applies at once [assumed; open questions: '
-            'PUT with a {"parameters": ...} body, PUT /api/write to keep it over a reboot]'
-            % (write.method, write.path, json.dumps(write.body, sort_keys=True)))
+                        m.CLOCK_IDS[0], style=found.write_style)
+    return ('a write (write_style %s) is %s %s with only the changed keys, body like %s; it applies at once [assumed; '
+            'the other write styles: %s; open question: PUT /api/write to keep it over a reboot]'
+            % (write.style, write.method, write.path, json.dumps(write.body, sort_keys=True),
+               ', '.join(name for name in m.WRITE_STYLE_NAMES if name != write.style)))
 
 
 RSC_WHERE = '%s.%s' % (m.MODULE, m.RSC_KEY)
@@ -414,8 +442,7 @@ CONTRACT = (
      % (m.TOKEN_METHOD, m.TOKEN_PATH, m.TOKEN_MIN_LTOS, m.TOKEN_MIN_API_MAJOR), check_token_support),
     ('chassis_slots', 'data.%s.%s lists the slots, each with %s, %s, %s; an empty slot has no %s [known]'
      % (m.CHASSIS_KEY, m.SLOTS_KEY, m.SLOT_ID, m.SLOT_TYPE, m.SLOT_POSITION, m.MODULE), check_chassis_slots),
-    ('rsc_card', 'the RSC card: slot type %s or a model starting with "%s", in any slot [assumed]'
-     % (m.RSC_SLOT_TYPE, m.RSC_MODEL_PREFIX), check_rsc_card),
+    ('rsc_card', 'the RSC card: %s [assumed]' % m.rsc_card_description(), check_rsc_card),
     ('rsc_block', 'the RSC card\'s state under %s of its slot [assumed]' % RSC_WHERE, check_rsc_block),
 ) + tuple(
     ('rsc_key.%s' % key, '%s.%s: %s [assumed]' % (RSC_WHERE, key, _expected(kind, allowed)),
@@ -439,19 +466,22 @@ CONTRACT = (
      % (m.CONFIG_PATH, m.CHASSIS_KEY, m.SLOTS_KEY), check_configuration_tree),
     ('rsc_configuration', lambda found: 'GET %s holds the keys a write sends: %s [assumed]'
      % (_rsc_config_path(found), ', '.join(m.RSC_WRITE_KEYS)), check_rsc_configuration),
+    ('write_method', lambda found: 'OPTIONS %s answers an %s header that lists the method of write_style %s (%s) '
+     '[assumed]' % (_rsc_config_path(found), m.ALLOW_HEADER, found.write_style,
+                    m.write_style(found.write_style).method), check_write_method),
     ('write', _write_contract, check_write),
 )
 
 
-def run_checks(client, keep_documents=False):
-    """Check the live device against the contract; GET requests only.
+def run_checks(client, keep_documents=False, write_style=m.DEFAULT_WRITE_STYLE):
+    """Check the live device against the contract; read-only requests only (at most four: three GET, one OPTIONS).
 
     Returns checks (list of {id, contract, status, detail}, one per line of CONTRACT), read_compatible,
     write_compatible, verdict, and the versions and RSC card found. With keep_documents, also documents: the status
     tree, the configuration tree and the RSC configuration object as read (None when unreadable), for a capture.
     Raises LantimeError only when GET /api/status fails: then the device cannot be read at all.
     """
-    found = Found(client, client.get(m.STATUS_PATH))
+    found = Found(client, client.get(m.STATUS_PATH), write_style)
     items = []
     for check_id, contract, check in CONTRACT:
         status, detail = check(found)
@@ -459,6 +489,8 @@ def run_checks(client, keep_documents=False):
                       'status': status, 'detail': detail})
     result = summarise(items)
     result.update(found.summary)
+    result['write_style'] = write_style
+    result['write_methods'] = found.write_methods
     if keep_documents:
         result['documents'] = {'status': found.status, 'configuration': found.configuration,
                                'rsc_configuration': found.rsc_config}
@@ -495,8 +527,14 @@ class _Replay:
 
     host = 'the capture'
 
-    def __init__(self, documents):
+    def __init__(self, documents, write_methods=None):
         self.documents = documents
+        self.write_methods = write_methods
+
+    def allowed_methods(self, path):
+        if self.write_methods is None:
+            raise LantimeError('OPTIONS %s gave no Allow header when the capture was made' % path)
+        return 200, tuple(self.write_methods)
 
     def get(self, path):
         name = {m.STATUS_PATH: 'status', m.CONFIG_PATH: 'configuration'}.get(path, 'rsc_configuration')
@@ -505,7 +543,7 @@ class _Replay:
         return self.documents[name]
 
 
-def run(client, capture=False, redact=True, capture_path=None, check_mode=False):
+def run(client, capture=False, redact=True, capture_path=None, check_mode=False, write_style=m.DEFAULT_WRITE_STYLE):
     """The whole api_check task: the checks and, with a capture_path, the capture file. GET requests only.
 
     The capture goes into the file (mode 0600, written atomically), never into the result: the result says only
@@ -515,12 +553,14 @@ def run(client, capture=False, redact=True, capture_path=None, check_mode=False)
     if capture and not capture_path:
         raise TaskFailed('capture needs capture_path: a capture is written to a file (mode 0600), never returned '
                          'in the result')
-    result = run_checks(client, keep_documents=bool(capture_path))
+    result = run_checks(client, keep_documents=bool(capture_path), write_style=write_style)
     documents = result.pop('documents', None)
     result['changed'] = False
     if capture_path:
-        content = capture_file.build_capture(documents, lambda redacted: run_checks(_Replay(redacted)),
-                                             COLLECTION_VERSION, redacted=redact)
+        methods = result['write_methods']
+        content = capture_file.build_capture(
+            documents, lambda redacted: run_checks(_Replay(redacted, methods), write_style=write_style),
+            COLLECTION_VERSION, redacted=redact)
         written = not check_mode
         size = len((json.dumps(content, indent=4, sort_keys=True) + '\n').encode('utf-8'))
         if written:
@@ -540,4 +580,4 @@ API_CHECK = TaskDefinition('api_check', dict(
     capture_path=dict(type='path'),
     redact=dict(type='bool', default=True),
 ), lambda task: run(task.client, task.params['capture'], task.params['redact'], task.params['capture_path'],
-                    task.check_mode))
+                    task.check_mode, task.params['write_style']))

@@ -326,13 +326,21 @@ class CaptureWriteError(Exception):
 def write_capture(path, content):
     """Write content as JSON to path, mode 0600, atomically: a temporary file in the same directory, then a rename.
 
+    A missing directory (and its missing parents) is created with mode 0700.
+
     Returns the number of bytes written. A reader sees the old file or the whole new one, never a part, and the
     file is never readable by others, not even for a moment. Raises CaptureWriteError.
     """
     data = (json.dumps(content, indent=4, sort_keys=True) + '\n').encode('utf-8')
     directory = os.path.dirname(os.path.abspath(path))
+    try:
+        # A missing directory is made for the user alone; an existing one (even /tmp) keeps its mode.
+        os.makedirs(directory, 0o700, exist_ok=True)
+    except OSError as exc:
+        raise CaptureWriteError('cannot write the capture %s: cannot create the directory %s: %s'
+                                % (path, directory, exc.strerror or exc))
     if not os.path.isdir(directory):
-        raise CaptureWriteError('cannot write the capture %s: the directory %s does not exist' % (path, directory))
+        raise CaptureWriteError('cannot write the capture %s: %s is not a directory' % (path, directory))
     try:
         return atomic_file.write_atomic(path, data, 0o600)
     except atomic_file.AtomicFileError as exc:

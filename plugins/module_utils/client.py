@@ -41,7 +41,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.module_utils.connection import VISIBLE_ASCII, checked_base_url
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import device_text
 
-COLLECTION_VERSION = '0.2.0'
+COLLECTION_VERSION = '0.3.0-dev0'
 RETRY_STATUSES = (429, 502, 503, 504)
 # Bounds that hold whatever the device does or the options say.
 MAX_RETRY_AFTER = 30.0
@@ -201,8 +201,14 @@ class LantimeClient:
     """
 
     def __init__(self, host, username=None, password=None, token=None, validate_certs=True, ca_path=None,
-                 use_proxy=True, timeout=30, retries=3, session=None, sleep=time.sleep, user_agent_extra=None):
+                 use_proxy=True, timeout=30, retries=3, session=None, sleep=time.sleep, user_agent_extra=None,
+                 write_style=None):
         self.base_url = checked_base_url(host, username, password, token, validate_certs, ca_path, timeout, retries)
+        if write_style is not None and write_style not in api_map.WRITE_STYLE_NAMES:
+            raise ConfigurationError('invalid options: write_style: must be one of %s'
+                                     % ', '.join(api_map.WRITE_STYLE_NAMES))
+        # The write style the task was given (tasks build the write with it; the client sends what it is handed).
+        self.write_style = write_style or api_map.DEFAULT_WRITE_STYLE
         if not HAS_REQUESTS:
             raise LantimeError('the Python library requests is needed on the controller: pip install requests')
         self.host = self.base_url.split('://', 1)[1].split('/', 1)[0]
@@ -250,13 +256,21 @@ class LantimeClient:
         """
         return self._request('GET', path, retry=True, deadline=deadline)
 
-    def write(self, path, body, method):
+    def write(self, path, body, method, reply=None):
         """Send a configuration write exactly once (never retried, never renewed); return the parsed reply.
 
         path, body and method come from one api_map.WriteRequest (see rsc_card.apply_change()); the client has no
-        default method of its own.
+        default method of its own. reply (a dict), when given, receives the raw answer whatever its status: status,
+        headers and content (bounded bytes), for the write trace and the refusal's hints; nothing when no answer came.
         """
-        return self._request(method, path, body=body, retry=False)
+        return self._request(method, path, body=body, retry=False, reply=reply)
+
+    def allowed_methods(self, path, deadline=None):
+        """OPTIONS on path, a read-only request: (HTTP status, the known methods its Allow header names, or None
+        without the header). Any status is returned, not raised; a transport failure raises as for a read."""
+        reply = {}
+        self._request('OPTIONS', path, retry=True, deadline=deadline, reply=reply, raw=True)
+        return reply['status'], api_map.allowed_methods(reply['headers'].get(api_map.ALLOW_HEADER))
 
     def fetch_token(self):
         """Ask the device for a bearer token with the username and password."""
@@ -308,7 +322,8 @@ class LantimeClient:
             return {'Authorization': self._basic}
         return {}
 
-    def _request(self, method, path, body=None, retry=False, basic=False, renewed=False, deadline=None):
+    def _request(self, method, path, body=None, retry=False, basic=False, renewed=False, deadline=None, reply=None,
+                 raw=False):
         attempts = 1 + (self.retries if retry else 0)
         for attempt in range(attempts):
             budget = self.timeout if deadline is None else min(self.timeout, deadline - time.monotonic())
@@ -325,6 +340,8 @@ class LantimeClient:
                         continue
                 raise self._transport_error(method, path, exc, budget)
             self._record(method, path, status, started)
+            if reply is not None:
+                reply.update(status=status, headers=headers, content=content)
             if status in RETRY_STATUSES and not last:
                 if self._pause(attempt, headers.get('Retry-After'), method, path, 'HTTP %d' % status, deadline):
                     continue
@@ -332,13 +349,16 @@ class LantimeClient:
                 # The token expired or was revoked: get a new one with the credentials, then read once more.
                 # Only reads: a write is never sent twice.
                 self.fetch_token()
-                return self._request(method, path, body=body, retry=retry, renewed=True, deadline=deadline)
+                return self._request(method, path, body=body, retry=retry, renewed=True, deadline=deadline,
+                                     reply=reply, raw=raw)
             if status == 401 and self.token and not basic:
                 raise AuthenticationError('%s: %s %s was refused (HTTP 401): the username/password or token is not '
                                           'valid. Check the credentials (a token expires: get a new one, or give '
                                           'username and password). If the device runs LTOS older than %s: %s.'
                                           % (self.host, method, path, api_map.TOKEN_MIN_LTOS,
                                              api_map.TOKEN_UNSUPPORTED_HINT), status)
+            if raw:
+                return None
             return self._parse(method, path, status, content)
         raise AssertionError('unreachable')  # pragma: no cover
 

@@ -93,12 +93,12 @@ def _check_text(name):
     return check
 
 
-Option = namedtuple('Option', 'name type default plugin_default env host_var secret check')
+Option = namedtuple('Option', 'name type default plugin_default env host_var secret check choices')
 
 
-def _option(name, kind, default, plugin_default, secret=False, check=None):
+def _option(name, kind, default, plugin_default, secret=False, check=None, choices=None):
     return Option(name, kind, default, plugin_default, 'LANTIME_' + name.upper(), HOST_VARIABLE_PREFIX + name, secret,
-                  check)
+                  check, choices)
 
 
 # THE table. default: the modules'; plugin_default: the inventory plugin's and the event source's (a dead chassis
@@ -114,15 +114,18 @@ OPTIONS = (
     _option('use_proxy', 'bool', True, True),
     _option('timeout', 'int', 30, 10, check=_check_timeout),
     _option('retries', 'int', 3, 1, check=_check_retries),
+    # How the device takes a configuration write (api_map.WRITE_STYLES; a unit test keeps the two equal). The
+    # plugins never write, so it is the modules' only.
+    _option('write_style', 'str', 'post', None, choices=('post', 'put', 'put-parameters')),
 )
 BY_NAME = dict((option.name, option) for option in OPTIONS)
-# The plugins (inventory, event source) take the chassis addresses elsewhere: every option but host.
-PLUGIN_OPTIONS = tuple(option for option in OPTIONS if option.name != 'host')
+# The plugins (inventory, event source) take the chassis addresses elsewhere and never write: every option but host
+# and write_style.
+PLUGIN_OPTIONS = tuple(option for option in OPTIONS if option.name not in ('host', 'write_style'))
 # The order in which problems are reported (the messages users know).
 CHECK_ORDER = ('host', 'timeout', 'retries', 'token', 'username', 'password')
-# The modules' credential rules (the plugins word them with credential_problem()).
-REQUIRED_TOGETHER = [('username', 'password')]
-REQUIRED_ONE_OF = [('username', 'token')]
+# No connection option is required in the argument spec: host and the credentials may come from host variables
+# or the environment, so missing_options() says what is missing and where it was looked for.
 
 
 def argument_spec():
@@ -130,12 +133,12 @@ def argument_spec():
     spec = {}
     for option in OPTIONS:
         entry = dict(type=option.type, fallback=(env_fallback, [option.env]))
-        if option.name == 'host':
-            entry['required'] = True
         if option.default is not None:
             entry['default'] = option.default
         if option.secret:
             entry['no_log'] = True
+        if option.choices:
+            entry['choices'] = list(option.choices)
         spec[option.name] = entry
     return spec
 
@@ -172,8 +175,36 @@ def checked_base_url(host, username=None, password=None, token=None, validate_ce
     return base_url(host)
 
 
+def _looked_for(name):
+    """Where a module looked for an option: 'X on the task, as the host variable lantime_X, or in LANTIME_X'."""
+    option = BY_NAME[name]
+    return '%s on the task, as the host variable %s, or in %s' % (option.name, option.host_var, option.env)
+
+
+def missing_options(params):
+    """The modules' rule for the options they cannot do without (host, credentials), or None.
+
+    Each message says where the option was looked for: the task (module_defaults included), the host variable
+    lantime_<option>, the LANTIME_* environment.
+    """
+    problems = []
+    if params.get('host') is None:
+        problems.append('no device address: set %s (the inventory plugin meinberg.lantime.ims sets lantime_host for '
+                        'every slot host)' % _looked_for('host'))
+    username, password, token = params.get('username'), params.get('password'), params.get('token')
+    if username is None and token is None:
+        problems.append('no credentials: set username and password (or token) on the task, as host variables '
+                        'lantime_username/lantime_password (or lantime_token), or in LANTIME_USERNAME/'
+                        'LANTIME_PASSWORD (or LANTIME_TOKEN)')
+    elif username is not None and password is None:
+        problems.append('username is set but password is not: set %s' % _looked_for('password'))
+    elif username is None and password is not None:
+        problems.append('password is set but username is not: set %s' % _looked_for('username'))
+    return '; '.join(problems) or None
+
+
 def credential_problem(username, password, token, given):
-    """The plugins' rule for credentials (the modules have REQUIRED_TOGETHER and REQUIRED_ONE_OF), or None.
+    """The plugins' rule for credentials (the modules have missing_options()), or None.
 
     given: where the plugin's user gives options ("in the inventory file", "as options").
     """

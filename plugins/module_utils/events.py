@@ -27,8 +27,10 @@ SYNC_RESTORED = 'sync_restored'
 FAILOVER_READY_CHANGED = 'failover_ready_changed'
 ALARM_RAISED = 'alarm_raised'
 ALARM_CLEARED = 'alarm_cleared'
+# The chassis' staged configuration changes (changes.pending-changes) went up or down.
+PENDING_CHANGES_CHANGED = 'pending_changes_changed'
 EVENT_TYPES = (STARTUP, UNREACHABLE, REACHABLE, SWITCHOVER, MODE_CHANGED, FRONT_PANEL_CHANGED, SYNC_LOST,
-               SYNC_RESTORED, FAILOVER_READY_CHANGED, ALARM_RAISED, ALARM_CLEARED)
+               SYNC_RESTORED, FAILOVER_READY_CHANGED, ALARM_RAISED, ALARM_CLEARED, PENDING_CHANGES_CHANGED)
 
 # The top-level key of every event, so that rule conditions read event.lantime.type.
 EVENT_KEY = 'lantime'
@@ -60,7 +62,7 @@ class Unreachable:
 
 def new_state():
     """What the source knows about one chassis before its first poll."""
-    return {'rsc': None, 'error': None, 'polls': 0}
+    return {'rsc': None, 'error': None, 'polls': 0, 'pending_changes': None}
 
 
 def _change(kind, slot, before, after, **extra):
@@ -109,7 +111,7 @@ def compare(before, after):
     return changes
 
 
-def step(state, observation, startup_event=False):
+def step(state, observation, startup_event=False, pending_changes=None):
     """Feed one poll's outcome to a chassis' state; return (new state, changes).
 
     observation is the RSC facts of the card, or an Unreachable. The rules:
@@ -118,7 +120,9 @@ def step(state, observation, startup_event=False):
     - the first Unreachable after facts (or at start) gives one `unreachable`; more of them give nothing;
     - facts after an Unreachable give one `reachable`, then the changes against the last facts read before
       the outage (a card that switched while the chassis did not answer is reported when it answers again);
-    - facts after facts give compare(before, after).
+    - facts after facts give compare(before, after);
+    - pending_changes (the chassis' staged changes read with the facts, or None) that differs from the last known
+      count gives one `pending_changes_changed` after those; an unknown count gives nothing and keeps the last one.
 
     The state passed in is not modified.
     """
@@ -142,6 +146,11 @@ def step(state, observation, startup_event=False):
             changes.append(_change(STARTUP, observation.get('slot_id'), None, observation.get('selected_clock')))
     else:
         changes.extend(compare(last, observation))
+        was = state.get('pending_changes')
+        if pending_changes is not None and was is not None and pending_changes != was:
+            changes.append(_change(PENDING_CHANGES_CHANGED, observation.get('slot_id'), was, pending_changes))
+    if pending_changes is not None:
+        state['pending_changes'] = pending_changes
     state['rsc'] = observation
     state['error'] = None
     return state, changes

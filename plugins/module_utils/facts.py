@@ -216,8 +216,15 @@ def tokens_supported(major):
     return None if major is None else major >= m.TOKEN_MIN_API_MAJOR
 
 
+def pending_changes(document):
+    """changes.pending-changes of a reply's envelope: the configuration changes the chassis holds staged (a whole
+    number of 0 or more), or None when the reply does not carry it usably (a bare sub-tree, another type)."""
+    changes = document.get(m.CHANGES_KEY) if isinstance(document, dict) else None
+    return count(changes.get(m.PENDING_CHANGES)) if isinstance(changes, dict) else None
+
+
 def device_facts(document):
-    """The device as a whole: from the envelope's system-information and the chassis."""
+    """The device as a whole: from the envelope's system-information and changes, and the chassis."""
     info = document.get(m.SYSTEM_INFORMATION) if isinstance(document, dict) else None
     info = info if isinstance(info, dict) else {}
     chassis = {}
@@ -235,6 +242,7 @@ def device_facts(document):
         'api_version': text(info.get(m.API_VERSION_KEY)),
         'ltos_version': version_text(firmware),
         'rest_api_version': rest_api_version(document)[0],
+        'pending_changes': pending_changes(document),
     }
 
 
@@ -297,19 +305,28 @@ def rsc_block(slot):
 
 
 def is_rsc_slot(slot):
-    """True for a slot of type rsc, a card whose model starts with rsc (rsc180, rsc180rdu, rsc2000, ...) or a
-    module that carries an RSC block, whatever the slot id."""
+    """True for a slot that holds (or is meant for) the RSC switch card, whatever the slot id: api_map.is_rsc_card()
+    decides from the slot's type (rsc, scu), its card's model (rsc180, rsc2000, ...) and whether its module carries an
+    RSC block."""
     if not isinstance(slot, dict):
         return False
-    if rsc_block(slot) is not None or m.is_rsc_model(text((module_info(slot) or {}).get('model'))):
-        return True
-    kind = slot_type(slot)
-    return isinstance(kind, str) and kind.lower() == m.RSC_SLOT_TYPE
+    return m.is_rsc_card(slot_type(slot), text((module_info(slot) or {}).get('model')), rsc_block(slot) is not None)
 
 
 def rsc_slots(slots):
     """The slots that hold (or are meant for) an RSC card; see is_rsc_slot()."""
     return [s for s in slots if is_rsc_slot(s)]
+
+
+def rsc_candidates(slots):
+    """The slots that may hold the switch card: recognised by is_rsc_slot() and not empty (a module is fitted)."""
+    return [s for s in rsc_slots(slots) if module_info(s) is not None or rsc_block(s) is not None]
+
+
+def rsc_candidate_ids(slot_facts_list):
+    """The slot ids of the fitted RSC slots among slot_facts() results (the inventory plugin warns on more than one)."""
+    return sorted((s.get('slot_id') or '?' for s in slot_facts_list
+                   if s.get('fitted') and s.get('slot_type') == m.RSC_SLOT_TYPE), key=natural_key)
 
 
 def card_facts(rsc_slot, clock_slots=None, evidence=None):
@@ -479,9 +496,14 @@ def _wanted_rsc(slots, wanted, found):
 
 
 def _only_rsc(slots, found):
-    """The one RSC card of the chassis, found on its own."""
-    candidates = [s for s in rsc_slots(slots) if rsc_block(s) is not None]
-    blockless = [s for s in rsc_slots(slots) if rsc_block(s) is None and module_info(s) is not None]
+    """The one RSC card of the chassis, found on its own; two candidates (see rsc_candidates()) are never guessed
+    between."""
+    fitted = rsc_candidates(slots)
+    if len(fitted) > 1:
+        raise ReplyShapeError('this chassis has several RSC cards (%s): choose one with slot'
+                              % ', '.join(sorted((str(slot_id(s)) for s in fitted), key=natural_key)))
+    candidates = [s for s in fitted if rsc_block(s) is not None]
+    blockless = [s for s in fitted if rsc_block(s) is None and module_info(s) is not None]
     if not candidates and blockless:
         raise ReplyShapeError('slot %s holds an RSC card (%s) but no RSC status block (module.%s); keys found in its '
                               'module: %s. The firmware reports the card differently from the API contract: run '
@@ -490,9 +512,6 @@ def _only_rsc(slots, found):
                                  'unknown model', m.RSC_KEY, _module_keys(blockless[0])))
     if not candidates:
         raise ReplyShapeError('no RSC card in this chassis; slots found: %s' % (found or 'none'))
-    if len(candidates) > 1:
-        raise ReplyShapeError('this chassis has several RSC cards (%s): choose one with slot'
-                              % ', '.join(sorted(str(slot_id(s)) for s in candidates)))
     chosen = candidates[0]
     if not m.is_plain_slot_id(slot_id(chosen)):
         raise ReplyShapeError('the RSC card reports the slot id %s, which is not a plain slot id (letters, digits, '

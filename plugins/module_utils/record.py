@@ -4,10 +4,11 @@
 # Copyright (c) 2026 meinberg.lantime contributors
 """Internal to meinberg.lantime, not a public API: the record of one rsc task, and the role's words.
 
-The record is the small, flat summary that reports list, one per host. The rsc action plugin adds it to every result
-as `record`; the role meinberg.lantime.rsc keeps it in the host fact rsc_result, and the playbooks' JSON, JUnit and
-table reports are made from it. It holds no credential. This is where the role is known: the hint that names a
-role variable, and the record of a task that failed before it could make one, are made here.
+The record is the small, flat summary that reports list, one per host. The rsc action plugin adds it to a result as
+`record` when the task asks for it (record=true, which the role meinberg.lantime.rsc sets); the role keeps it in the
+host fact rsc_result, and the playbooks' JSON, JUnit and table reports are made from it. It holds no credential.
+This is where the role is known: a refusal through the role names the role's variable, and the record of a task
+that failed before it could make one is made here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,13 +18,17 @@ __metaclass__ = type
 import os
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 
 ROLE = 'meinberg.lantime.rsc'
 # The rsc option a refusal may name -> the role variable that sets it.
-ROLE_VARIABLES = {rules.FAILOVER_OPTION: 'rsc_require_failover_ready'}
-# The result key tasks.py marks a refusal with (tasks.REFUSAL_OPTION); never left in a result.
+ROLE_VARIABLES = {rules.FAILOVER_OPTION: 'rsc_require_failover_ready', rules.FORCE_OPTION: 'rsc_force'}
+# The result keys tasks.py marks a refusal with (tasks.REFUSAL_OPTION) and keeps the card in (tasks.CARD); never
+# left in a result.
 REFUSAL_OPTION = '_refusal_option'
+CARD = '_card'
 UNRECORDED = 'the task failed before it could record a result'
 ROLE_UNRECORDED = 'the role failed before it could record a result'
 NO_ADDRESS = ('no chassis address: set the host variable lantime_host (the inventory plugin meinberg.lantime.ims sets '
@@ -39,20 +44,34 @@ def address_only(host):
     return USER_INFO.sub(r'\1', host) or None
 
 
-def finish(result, params, host_name, chassis):
-    """What the rsc action plugin adds to every result, on either path: the role's hint in a refusal (add_role_hint())
-    and the record (rsc_record())."""
-    result['record'] = rsc_record(add_role_hint(result), params, host_name, chassis)
+def finish(result, params, host_name, chassis, role_name=None):
+    """What the rsc action plugin does to every result, on either path: a refusal through the role names the role's
+    variable (role_words()), the record is added when the task asks for it (rsc_record()), and the keys tasks.py
+    keeps for these two steps are removed.
+
+    params are the task's options (not validated on the path through a module process, so record may be a string);
+    role_name is the name of the role the task came from, if any.
+    """
+    option = result.pop(REFUSAL_OPTION, None)
+    if role_name == ROLE:
+        role_words(result, option)
+    if boolean(params.get('record') or False, strict=False):
+        result['record'] = rsc_record(result, params, host_name, chassis)
+    result.pop(CARD, None)
     return result
 
 
-def add_role_hint(result):
-    """A refusal that says to set an option also says how the role sets it (in msg and refusal)."""
-    option = result.pop(REFUSAL_OPTION, None)
-    if option in ROLE_VARIABLES and result.get('refusal') and result.get('msg', '').endswith('.'):
-        hint = ' (in the role %s: set %s=false)' % (ROLE, ROLE_VARIABLES[option])
-        result['refusal'] += hint
-        result['msg'] = result['msg'][:-1] + hint + '.'
+def role_words(result, option):
+    """A refusal that says to set an option names the role's variable for it instead (in refusal and msg)."""
+    refusal = result.get('refusal')
+    if option not in ROLE_VARIABLES or not isinstance(refusal, str):
+        return result
+    # The option's name as a word of its own: "force=true", "with require_failover_ready a chassis ...".
+    words = re.compile(r'(?<![\w.])%s(?!\w)' % re.escape(option))
+    reworded = words.sub(ROLE_VARIABLES[option], refusal)
+    result['refusal'] = reworded
+    if isinstance(result.get('msg'), str):
+        result['msg'] = result['msg'].replace(refusal, reworded)
     return result
 
 
@@ -67,7 +86,7 @@ def rsc_record(result, params, host_name, chassis):
     record = dict(host=host_name, chassis=chassis, slot=params.get('slot'), address=address, desired=desired,
                   before=None, after=None, drift=None, changed=False, status='failed', clocks=None,
                   front_panel=None, failover_ready=None, alarms=[], switchover_count=None, error=None)
-    rsc = result.get('rsc')
+    rsc = result.get(CARD)
     if isinstance(rsc, dict):
         state = None if 'before' in result and 'after' in result else rules.managed(rsc)
         record.update(slot=rsc.get('slot_id'), before=result.get('before', state), after=result.get('after', state),

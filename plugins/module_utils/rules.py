@@ -21,19 +21,24 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 # The value of switch_mode and selected_clock that leaves the setting alone, so that a policy can say so.
 ANY = 'any'
 # The rsc task's outcome -> the record's status (check mode finds drift; a run fixes it).
-OUTCOME_STATUS = {'compliant': 'compliant', 'would_change': 'drift', 'changed': 'changed'}
+# A staged change: the device accepted the write but holds it staged (changes.pending-changes went up) and the card
+# does not show it; it takes effect only once applied on the device.
+STAGED = 'staged'
+OUTCOME_STATUS = {'compliant': 'compliant', 'would_change': 'drift', 'changed': 'changed', STAGED: STAGED}
 # A failed task keeps these outcomes as its status; any other failure is 'failed'.
-FAILURE_STATUSES = ('refused', 'unreadable')
-# The statuses of the reports: good, bad, and the cards rsc_facts could not read.
+FAILURE_STATUSES = ('refused', 'unreadable', STAGED)
+# The statuses of the reports: good, bad, and the cards rsc_facts could not read. A staged change is bad: the card
+# does not run it yet, and a rollout stops there.
 GOOD_STATUSES = ('ok', 'compliant')
-BAD_STATUSES = ('refused', 'unreadable', 'failed')
+BAD_STATUSES = ('refused', 'unreadable', STAGED, 'failed')
 UNREAD_STATUSES = ('unreadable', 'failed')
 # The statuses that need a look (the table shows them in capitals).
 NEEDS_A_LOOK = ('drift',) + BAD_STATUSES
 NOT_TOUCHED = 'not touched'
 NO_RESULT = 'no result'
-# The option a refusal names when the role has a variable for it (record.py words the role's hint).
+# The options a refusal may tell the user to set (record.py names the role's variable instead, through the role).
 FAILOVER_OPTION = 'require_failover_ready'
+FORCE_OPTION = 'force'
 
 
 def record_status(result, has_policy):
@@ -188,7 +193,7 @@ def redundancy_problems(rsc):
 class Refusal(Exception):
     """A requested change that must not be made; the text says why and what to do.
 
-    option: the task option that would allow it (FAILOVER_OPTION), when the refusal says to set it.
+    option: the task option that would allow it (FAILOVER_OPTION or FORCE_OPTION), when the refusal says to set it.
     """
 
     def __init__(self, text, option=None):
@@ -196,12 +201,15 @@ class Refusal(Exception):
         self.option = option
 
 
-def plan(current, asked, force=False, require_failover_ready=False):
-    """What the rsc task writes: plan_change(), then the require_failover_ready pre-flight check.
+def plan(current, asked, force=False, require_failover_ready=False, pending_changes=None):
+    """What the rsc task writes: plan_change(), the staged changes the chassis holds (pending_changes, from the same
+    read), then the require_failover_ready pre-flight check.
 
     Returns (changes, predicted, warnings); raises Refusal.
     """
     changes, predicted, warnings = plan_change(current, force=force, **asked)
+    if changes:
+        warnings = foreign_staged_warnings(pending_changes, force) + warnings
     problems = redundancy_problems(current) if changes and require_failover_ready else []
     if problems:
         before = managed(current)
@@ -250,7 +258,7 @@ def _selection_warnings(current, selected_clock, force):
                           'disabled. Find out why on site (both clocks unsynchronized, the watchdog, a front-panel or '
                           'display-menu action) with meinberg.lantime.rsc_info. To feed a clock again, ask for '
                           'selected_clock (clk1 or clk2) with force=true; a request without selected_clock cannot be '
-                          'made while no clock is selected')
+                          'made while no clock is selected', option=FORCE_OPTION)
         warnings.append('the card had no clock selected; selecting %s with force=true turns its signal on for every '
                         'output card' % selected_clock)
     if current.get('selected_clock_conflict'):
@@ -258,10 +266,28 @@ def _selection_warnings(current, selected_clock, force):
             raise Refusal('the sources disagree on which clock feeds the chassis: %s. Check the RSC card and the clock '
                           'modules on site or in the web interface (the chassis status and each clock module\'s sync '
                           'status) before changing anything; set force=true only once you know which clock is in use'
-                          % conflict_text(current))
+                          % conflict_text(current), option=FORCE_OPTION)
         warnings.append('the sources disagree on which clock feeds the chassis (%s); going on because force=true'
                         % conflict_text(current))
     return warnings
+
+
+def foreign_staged_warnings(pending_changes, force):
+    """A chassis that holds staged changes this task did not make: refused unless forced, then a warning."""
+    if not pending_changes:
+        return []
+    if not force:
+        raise Refusal('the chassis holds %s that this task did not make (changes.pending-changes is %d); applying '
+                      'ours could apply them too, and our write could stay staged behind them. Find out whose they '
+                      'are and apply or discard them on the device (the LTOS web interface); set force=true only if '
+                      'applying them with ours is acceptable' % (_staged_changes(pending_changes), pending_changes),
+                      option=FORCE_OPTION)
+    return ['the chassis holds %s that this task did not make; writing anyway because force=true: applying this change '
+            'on the device may apply those too' % _staged_changes(pending_changes)]
+
+
+def _staged_changes(count):
+    return '%d staged configuration change%s' % (count, '' if count == 1 else 's')
 
 
 def _unknown_state_warnings(current, force):
@@ -269,7 +295,7 @@ def _unknown_state_warnings(current, force):
     if unknown and not force:
         raise Refusal('the card did not report its %s usably, so the safety rules cannot be checked. Read the card '
                       'with meinberg.lantime.rsc_info and check it on site; set force=true only if you have checked '
-                      'that the change is safe' % ', '.join(unknown))
+                      'that the change is safe' % ', '.join(unknown), option=FORCE_OPTION)
     if unknown:
         return ['the card did not report its %s usably; writing anyway because force=true' % ', '.join(unknown)]
     return []
@@ -297,7 +323,7 @@ def _target_clock_warnings(current, changes, predicted, force):
             if not force:
                 raise Refusal('%s is not synchronized: switching to it would feed the outputs from a free-running '
                               'clock. Wait until %s is synchronized, or set force=true if you accept that'
-                              % (target, target))
+                              % (target, target), option=FORCE_OPTION)
             warnings.append('%s is not synchronized and force=true: the outputs follow a free-running clock%s'
                             % (target, ', and in auto mode the card switches back at once when the other clock is '
                                'synchronized' if predicted['switch_mode'] == m.MODE_AUTO else ''))
@@ -310,23 +336,25 @@ def _target_clock_warnings(current, changes, predicted, force):
 
 
 # -- the rsc task's decisions, one value each -------------------------------------------------------------------------
-def decide(current, params, where):
+def decide(current, params, where, pending_changes=None):
     """Everything the rsc task decides before it writes, from the card's state and the task's options.
 
     Returns asked and before (the managed settings), drift, changes and predicted (what plan() allows), warnings
-    (prefixed with where), refusal and refusal_option (a refusal's text and the option it names, or None) and
-    weakened (the warning for the card as read, or None).
+    (prefixed with where), refusal and refusal_option (a refusal's text and the option it names, or None),
+    weakened (the warning for the card as read, or None) and pending_before (the chassis' staged changes as read).
     """
     asked = asked_state(params)
     before = managed(current)
     drift = not shows(current, **asked)
     decision = dict(asked=asked, before=before, drift=drift, changes={}, predicted=before, warnings=[], refusal=None,
-                    refusal_option=None, weakened=weakened_warning(where, current, drift, asked))
+                    refusal_option=None, weakened=weakened_warning(where, current, drift, asked),
+                    pending_before=pending_changes)
     if not any(asked.values()):  # nothing asked: a read, with none of the refusals that guard a change
         return decision
     try:
         changes, predicted, warnings = plan(current, asked, force=params['force'],
-                                            require_failover_ready=params['require_failover_ready'])
+                                            require_failover_ready=params['require_failover_ready'],
+                                            pending_changes=pending_changes)
     except Refusal as exc:
         decision.update(refusal=str(exc), refusal_option=exc.option)
         return decision
@@ -334,11 +362,27 @@ def decide(current, params, where):
     return decision
 
 
-def after_write(applied, decision, where, wait, require_failover_ready):
-    """What the read-backs of a write (rsc_card.apply_change()) mean: outcome changed or failed, the failure's msg,
-    the warnings, and the managed state seen after it (None when the card could not be read back)."""
+def is_staged(applied, pending_before):
+    """True when a write the card does not show went into the chassis' staged changes: pending-changes went up."""
+    after = applied.get('pending_changes')
+    return (not applied['shown'] and applied['seen'] is not None and isinstance(after, int)
+            and after > (pending_before or 0))
+
+
+def after_write(applied, decision, where, wait, require_failover_ready, allow_staged=False):
+    """What the read-backs of a write (rsc_card.apply_change()) mean: outcome changed, staged or failed, the failure's
+    msg (None for a staged change the task allows), the warnings, and the managed state seen after it (None when the
+    card could not be read back)."""
     seen = applied['seen']
     verdict = {'outcome': 'failed', 'msg': None, 'warnings': [], 'after': managed(seen) if seen is not None else None}
+    if is_staged(applied, decision.get('pending_before')):
+        verdict['outcome'] = STAGED
+        text = staged_text(where, applied, decision)
+        if allow_staged:
+            verdict['warnings'].append(text)
+        else:
+            verdict['msg'] = text + ' To accept a staged change as the result, set allow_staged=true.'
+        return verdict
     if not applied['shown']:
         verdict['msg'] = (unread_after_write(where, applied, wait) if seen is None
                           else not_shown(where, applied, decision['asked'], wait))
@@ -359,9 +403,11 @@ def weakened_warning(where, rsc, drift, asked):
     """The warning for a card whose redundancy is weakened (it reports alarms), or None."""
     if not rsc.get('alarms'):
         return None
+    # A read (nothing asked, as rsc_facts does) has no desired state to speak of.
+    settled = not drift and any(value is not None for value in asked.values())
     return '%s: redundancy is weakened: %s.%s' % (
         where, '; '.join(rsc['alarms']),
-        '' if drift else ' The card already has the desired state (%s), so nothing is changed.' % desired_text(asked))
+        ' The card already has the desired state (%s), so nothing is changed.' % desired_text(asked) if settled else '')
 
 
 def not_failover_ready(where, seen, asked):
@@ -371,6 +417,16 @@ def not_failover_ready(where, seen, asked):
     return ('%s: the card is now at %s in auto mode, but it would not fail over: %s. Redundancy is not restored. Fix '
             'the cause on the chassis (see meinberg.lantime.rsc_info); the change itself stays in place.'
             % (where, desired_text(asked), '; '.join(seen['alarms']) or 'no alarm reported'))
+
+
+def staged_text(where, applied, decision):
+    """A write the device staged: what the card shows, the pending-changes count and how to apply it."""
+    return ('%s: the device accepted the write but staged it, not applied: the card still shows %s, and the chassis '
+            'holds %s (changes.pending-changes was %s before the write). The change takes effect only once '
+            'applied: %s.'
+            % (where, managed(applied['seen']), _staged_changes(applied['pending_changes']),
+               decision.get('pending_before') if decision.get('pending_before') is not None else 'not reported',
+               m.APPLY_STAGED_HINT))
 
 
 def unread_after_write(where, applied, wait):

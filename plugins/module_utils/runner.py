@@ -30,8 +30,9 @@ class TaskDefinition:
         self.name = name
         self.argument_spec = connection.argument_spec()
         self.argument_spec.update(options)
-        self.required_one_of = connection.REQUIRED_ONE_OF + list(required_one_of)
-        self.required_together = connection.REQUIRED_TOGETHER + list(required_together)
+        # The connection options have no requirements here: execute() checks them (connection.missing_options()).
+        self.required_one_of = list(required_one_of)
+        self.required_together = list(required_together)
         self.mutually_exclusive = list(mutually_exclusive)
         self.body = body
 
@@ -73,12 +74,33 @@ def _unexpected(where, exc):
     return UNEXPECTED % (where, type(exc).__name__, device_text(str(exc)))
 
 
-def execute(definition, params, check_mode=False, diff=False, user_agent_extra=None):
+def _named(warnings, address, host_name):
+    """The warnings with the inventory host named before the address they start with ('<address>, slot rsc: ...'
+    becomes '<host_name> (<address>, slot rsc): ...'); as they are without a host_name."""
+    if not host_name or not address:
+        return warnings
+    named = []
+    for text in warnings:
+        if text.startswith(address + ', slot '):
+            slot, separator, rest = text[len(address) + 2:].partition(': ')
+            named.append('%s (%s, %s): %s' % (host_name, address, slot, rest) if separator else text)
+        elif text.startswith(address + ': '):
+            named.append('%s (%s): %s' % (host_name, address, text[len(address) + 2:]))
+        else:
+            named.append('%s: %s' % (host_name, text))
+    return named
+
+
+def execute(definition, params, check_mode=False, diff=False, user_agent_extra=None, host_name=None):
     """Run a task definition with validated params; return its result. Never raises.
 
     A failed result has failed=True and a msg that names the device and says what to do. Every result that got
-    as far as a client carries api_calls; warnings are the body's, then the client's.
+    as far as a client carries api_calls; warnings are the body's, then the client's, each naming host_name (the
+    inventory host, when the caller knows it) and the address.
     """
+    missing = connection.missing_options(params)
+    if missing:
+        return {'failed': True, 'changed': False, 'msg': missing}
     task = Task(params, check_mode=check_mode, diff=diff)
     try:
         task.client = api.LantimeClient(user_agent_extra=user_agent_extra, **dict(
@@ -101,7 +123,7 @@ def execute(definition, params, check_mode=False, diff=False, user_agent_extra=N
         result['api_calls'] = task.client.api_calls
         warnings += task.client.warnings
     if warnings:
-        result['warnings'] = warnings
+        result['warnings'] = _named(warnings, task.host, host_name)
     return result
 
 

@@ -17,13 +17,21 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
 from ansible_collections.meinberg.lantime.plugins.module_utils import rsc_card
 from ansible_collections.meinberg.lantime.plugins.module_utils import rules
+from ansible_collections.meinberg.lantime.plugins.module_utils import write_trace
+from ansible_collections.meinberg.lantime.plugins.module_utils.client import COLLECTION_VERSION
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, user_message
-from ansible_collections.meinberg.lantime.plugins.module_utils.runner import TaskDefinition
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import TaskDefinition, TaskFailed
 
 MAX_WAIT = 3600
 # The result key that tells the rsc action plugin which option a refusal names (record.py adds the role's words);
 # the action plugin removes it from the result.
 REFUSAL_OPTION = '_refusal_option'
+# The result key that holds the write trace's content (write_trace.py) for the rsc action plugin, which writes it into
+# the write_trace directory on the controller and removes the key.
+TRACE = '_write_trace'
+# The result key that holds the card as read, for the record the action plugin makes when asked (record.py); the
+# action plugin removes it, so that the result stays short (rsc_info returns the card whole).
+CARD = '_card'
 
 
 def check_slot_option(task):
@@ -60,15 +68,16 @@ SLOT_INFO = TaskDefinition('slot_info', dict(
 class Change:
     """One rsc task on one card: where it is, what the rules decided, and the results it can end in."""
 
-    def __init__(self, task, current, device):
+    def __init__(self, task, current, pending_changes=None):
         self.task = task
         self.current = current
         self.where = '%s, slot %s' % (task.host, current['slot_id'])
-        self.decision = rules.decide(current, task.params, self.where)
-        self.base = dict(device=device, before=self.decision['before'], drift=self.decision['drift'])
+        self.decision = rules.decide(current, task.params, self.where, pending_changes=pending_changes)
+        self.base = dict(before=self.decision['before'], drift=self.decision['drift'])
 
     def result(self, verdict, rsc, after, **extra):
-        result = dict(self.base, outcome=verdict, rsc=rsc, after=after, failover_ready=rsc['failover_ready'])
+        result = dict(self.base, outcome=verdict, after=after, failover_ready=rsc['failover_ready'])
+        result[CARD] = rsc
         if self.task.diff and verdict != 'refused':
             result['diff'] = {'before': self.decision['before'], 'after': after}
         result.update(extra)
@@ -84,19 +93,37 @@ class Change:
 def _rsc(task):
     _check_rsc_options(task)
     current, device, clocks = _read(task)
-    change = Change(task, current, device)
+    change = Change(task, current, device['pending_changes'])
     decision = change.decision
     if decision['refusal']:
         _refuse(change)
     task.warnings.extend(decision['warnings'])
     if not decision['changes']:
         return change.unchanged('compliant', decision['before'], changed=False)
-    request = api_map.rsc_write(current['slot_id'], **decision['changes'])
+    request = api_map.rsc_write(current['slot_id'], style=task.params['write_style'], **decision['changes'])
     if task.check_mode:
         return change.unchanged('would_change', decision['predicted'], changed=True, written=request.body)
-    applied = rsc_card.apply_change(task.client, current['slot_id'], request, decision['asked'], decision['before'],
-                                    clocks, task.params['wait_timeout'])
-    return _verify(change, applied, request.body)
+    return _write(change, request, device, clocks)
+
+
+def _write(change, request, device, clocks):
+    """Send the write once and let the read-backs decide; the trace of the write goes into the result when asked."""
+    task, decision, slot_id = change.task, change.decision, change.current['slot_id']
+    trace = (write_trace.WriteTrace(request, slot_id, decision['asked'], device, COLLECTION_VERSION)
+             if task.params['write_trace'] else None)
+    applied = rsc_card.apply_change(task.client, slot_id, request, decision['asked'], decision['before'], clocks,
+                                    task.params['wait_timeout'], pending_before=decision['pending_before'], trace=trace)
+    try:
+        result = _verify(change, applied, request.body)
+    except TaskFailed as exc:
+        if applied['write_hint']:
+            exc.msg = '%s %s' % (exc.msg, applied['write_hint'])
+        if trace is not None:
+            exc.result[TRACE] = trace.document(exc.result.get('outcome'))
+        raise
+    if trace is not None:
+        result[TRACE] = trace.document(result.get('outcome'))
+    return result
 
 
 def _check_rsc_options(task):
@@ -129,12 +156,18 @@ def _verify(change, applied, written):
     """The result after the write, from what the card shows (rsc_card.apply_change()) and what the rules make of it."""
     task, seen = change.task, applied['seen']
     verdict = rules.after_write(applied, change.decision, change.where, task.params['wait_timeout'],
-                                task.params['require_failover_ready'])
+                                task.params['require_failover_ready'], allow_staged=task.params['allow_staged'])
     task.warnings.extend(verdict['warnings'])
     if applied['write_error']:
         change.base['status'] = applied['write_status']  # the HTTP status of the write's reply, as for any failed request
     if verdict['outcome'] == 'changed':
         return change.result('changed', seen, verdict['after'], changed=True, written=written)
+    if verdict['outcome'] == rules.STAGED:
+        staged = change.result(rules.STAGED, seen, verdict['after'], changed=True, written=written,
+                               pending_changes=applied['pending_changes'])
+        if verdict['msg'] is None:
+            return staged
+        task.fail(verdict['msg'], **staged)
     if seen is None:
         task.fail(verdict['msg'], **dict(change.base, outcome='failed', changed=True, written=written, after=None))
     changed = True if applied['shown'] else applied['changed']
@@ -148,4 +181,7 @@ RSC = TaskDefinition('rsc', dict(
     force=dict(type='bool', default=False),
     require_failover_ready=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=30),
+    write_trace=dict(type='path'),
+    record=dict(type='bool', default=False),
+    allow_staged=dict(type='bool', default=False),
 ), _rsc)

@@ -19,10 +19,12 @@ description:
     model whose name starts with C(rsc)); every key of the RSC status block the collection reads, present and of the
     expected type and values; the clock slots and their sync state; whether the RSC card, the system sync-status
     reference and the clock slots' C(clock-idx) agree on the clock in use; token support for the version; and
-    whether the configuration tree is readable at the assumed path and holds the keys a write would send.
-  - Sends GET requests only, three at most (C(/api/status), C(/api/configuration) and the RSC card's configuration
-    object), so any user level can run it. The write itself cannot be verified without writing; its check is
-    RV(checks[].status=not_applicable).
+    whether the configuration tree is readable at the assumed path and holds the keys a write would send; and which
+    methods the card's configuration object allows, against the O(write_style) chosen.
+  - Sends read-only requests only, four at most, so any user level can run it. Three GET requests (C(/api/status),
+    C(/api/configuration) and the RSC card's configuration object) and one C(OPTIONS) request on that object, whose
+    C(Allow) header lists the methods it takes (RV(write_methods)). The write itself cannot be verified without
+    writing; its check is RV(checks[].status=not_applicable).
   - The task fails only when the device cannot be read at all. A device that does not match the contract gives a
     successful task with failed checks, RV(read_compatible) or RV(write_compatible) false and a RV(verdict).
 author:
@@ -41,7 +43,10 @@ options:
   capture_path:
     description:
       - Write the capture file here, on the host the task runs on (the controller, with the local connection that
-        the C(meinberg.lantime.ims) inventory plugin sets). The directory must exist.
+        the C(meinberg.lantime.ims) inventory plugin sets). A missing directory is created, mode C(0700).
+      - A relative path is taken from the directory C(ansible-playbook) was started in (the user's working
+        directory on the controller), whatever directory the playbook is in, also when the task is delegated to
+        another host; C(~) is the controller user's home directory.
       - The file holds the documents read, redacted, and the checks run again on the redacted documents (so its
         C(api_check) part quotes nothing the documents do not keep), in the capture file format, which the
         collection's device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)). It is written
@@ -123,7 +128,10 @@ checks:
       description:
         - The check, for example C(envelope), C(ltos_version), C(api_version), C(token_support), C(chassis_slots),
           C(rsc_card), C(rsc_block), C(rsc_key.switch-mode) (one per RSC key read), C(clock_slots),
-          C(selected_clock_cross_check), C(configuration_tree), C(rsc_configuration), C(write).
+          C(selected_clock_cross_check), C(configuration_tree), C(rsc_configuration), C(write_method), C(write).
+        - C(write_method) passes when the C(Allow) header of the C(OPTIONS) reply lists the method of O(write_style),
+          fails when it does not (its detail names the O(write_style) that matches), and is V(not_applicable) when the
+          device sends no C(Allow) header or answers C(OPTIONS) with an error.
       type: str
       sample: rsc_key.switch-mode
     contract:
@@ -151,8 +159,8 @@ read_compatible:
   sample: true
 write_compatible:
   description:
-    - True when reading is compatible and the configuration object the write goes to is readable with the keys the
-      write sends. The write itself stays unverified until a first change.
+    - True when reading is compatible, the configuration object the write goes to is readable with the keys the
+      write sends, and C(write_method) did not fail. The write itself stays unverified until a first change.
   returned: success
   type: bool
   sample: true
@@ -181,6 +189,21 @@ rsc_model:
   returned: success
   type: str
   sample: rsc180
+write_style:
+  description: The O(write_style) the C(write_method) check tested.
+  returned: success
+  type: str
+  sample: post
+  version_added: 0.3.0
+write_methods:
+  description:
+    - The methods the RSC card's configuration object allows, from the C(Allow) header of its C(OPTIONS) reply (only
+      the method names the collection knows); null when the device did not say.
+  returned: success
+  type: list
+  elements: str
+  sample: [GET, HEAD, OPTIONS, POST]
+  version_added: 0.3.0
 capture:
   description:
     - With O(capture_path), where the capture went and what redaction did; never the documents themselves.
@@ -188,7 +211,7 @@ capture:
   type: dict
   contains:
     path:
-      description: The capture file, as given in O(capture_path).
+      description: The capture file, as an absolute path (a relative O(capture_path) resolved as described there).
       type: str
       sample: /var/tmp/lantime-captures/ims1.json
     written:

@@ -26,9 +26,15 @@ description:
     O(force=true), and the module warns that this turns that clock's signal on for every output card.
   - Verified. After the write it reads the card until it shows the asked state, or fails after O(wait_timeout)
     seconds with the state it saw. It never reports success that it has not read back from the device.
+  - Staged changes. Every read also gives the chassis' count of staged configuration changes (the envelope's
+    C(changes.pending-changes)). While the chassis holds staged changes this task did not make, the module refuses to
+    write, since applying ours could apply those too (O(force=true) writes anyway, with a warning). When after the
+    write the card does not show the change and that count went up, the device staged the change instead of applying
+    it; the task reports RV(outcome=staged) with C(changed=true) and says how to apply it on the device, and fails
+    unless O(allow_staged=true).
   - How an IMS chassis takes RSC settings over the REST API is not publicly documented; the write this module sends
-    (one C(POST) of the changed keys to the card's configuration object) is an assumption kept in one place in the
-    collection (see the collection's API contract page).
+    (one C(POST) of the changed keys to the card's configuration object, or a C(PUT) with O(write_style)) is an
+    assumption kept in one place in the collection (see the collection's API contract page).
 author:
   - meinberg.lantime maintainers (@meinberg-lantime)
 extends_documentation_fragment:
@@ -77,12 +83,47 @@ options:
         every request in them.
     type: int
     default: 30
+  record:
+    description:
+      - Also return RV(record), the flat record of the outcome that reports list. The role M(meinberg.lantime.rsc)
+        sets it and keeps the record in the host fact C(rsc_result).
+    type: bool
+    default: false
+    version_added: 0.3.0
+  allow_staged:
+    description:
+      - Accept a change the device staged instead of applying (RV(outcome=staged)) as the task's result, with a
+        warning that says how to apply it on the device. With V(false), such a task fails (its change is still
+        staged on the device).
+      - The role M(meinberg.lantime.rsc) passes its C(rsc_allow_staged).
+    type: bool
+    default: false
+    version_added: 0.3.0
+  write_trace:
+    description:
+      - A directory on the controller. For each write, the module leaves one JSON file there (mode C(0600), written
+        whole or not at all), named C(rsc-write-<UTC time>-<n>.json) and returned in RV(write_trace). It holds the request
+        (method, path, body, O(write_style)), the reply (status, the headers C(Allow), C(Content-Type),
+        C(Content-Length) and C(Retry-After) only, the body redacted as the capture of M(meinberg.lantime.api_check)
+        redacts), every read back with its time, the values it showed and the chassis' staged changes, the staged
+        changes before the write, and the firmware, REST API and collection versions. It holds no credential.
+      - A missing directory is created (mode C(0700)); one that other users can write to is refused. A relative path
+        is taken from the directory C(ansible-playbook) was started in.
+      - The file is written on the controller also when the task is delegated to another host (the result brings the
+        trace back). A directory that cannot be used fails the task before any request; nothing is written in check
+        mode or when no write is needed.
+      - The role M(meinberg.lantime.rsc) passes its C(rsc_write_trace).
+    type: path
+    version_added: 0.3.0
 notes:
   - The C(diff) holds only C(switch_mode) and C(selected_clock), as the card shows them in effect.
   - When the card reports alarms (its redundancy is weakened, for example a clock out of sync) and the task does
     not fail, the module warns and names them.
   - If the write gets no answer (a dropped connection or an HTTP 5xx), the module reads the card again and reports
     success only if the card shows the asked state.
+  - The write is sent once, in the O(write_style) given. A device that refuses it with HTTP 405 (or 400, 404 or 501)
+    is never sent the write again in another style; the failure names the methods the device allows (its C(Allow)
+    header) and the O(write_style) to try.
 seealso:
   - module: meinberg.lantime.rsc_info
 '''
@@ -119,13 +160,6 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-rsc:
-  description:
-    - The RSC card's state as read back from the device after the change (or as read before, when nothing changed
-      or in check mode). The same shape as the C(rsc) result of M(meinberg.lantime.rsc_info).
-  returned: success, and on failures after the write
-  type: dict
-  sample: {"slot_id": "rsc", "switch_mode": "auto", "selected_clock": "clk1", "failover_ready": true, "alarms": []}
 diff:
   description: Before and after of C(switch_mode) and C(selected_clock), when run with C(--diff).
   returned: when diff mode is on
@@ -134,7 +168,7 @@ diff:
            "after": {"switch_mode": "auto", "selected_clock": "clk1"}}
 written:
   description: The settings the module sent to the device (or would send, in check mode), in the API's spelling.
-  returned: when changed
+  returned: when a change was written or, in check mode, would be
   type: dict
   sample: {"switch-mode": "auto"}
 outcome:
@@ -142,7 +176,9 @@ outcome:
     - What happened, in one word. V(compliant) the card already had the asked state; V(would_change) check mode found
       a difference; V(changed) the change was written and read back; V(refused) a safety rule stopped the change
       before any write; V(unreadable) the card could not be read, nothing was written; V(failed) the write did not
-      end in the asked state (see O(wait_timeout)), or O(require_failover_ready) found redundancy not restored.
+      end in the asked state (see O(wait_timeout)), or O(require_failover_ready) found redundancy not restored;
+      V(staged) the device accepted the write but staged it (the chassis' staged changes went up and the card does
+      not show it), to take effect once applied on the device (failed unless O(allow_staged=true)).
   returned: always, except when the options are invalid
   type: str
   sample: compliant
@@ -165,13 +201,33 @@ drift:
   returned: when the card could be read
   type: bool
 failover_ready:
-  description: Whether the card could fail over in the state it was last read in (the C(failover_ready) of RV(rsc)).
+  description:
+    - Whether the card could fail over in the state it was last read in (the C(failover_ready) of
+      M(meinberg.lantime.rsc_info)). The card's full state is what M(meinberg.lantime.rsc_info) returns.
   returned: when the card could be read
   type: bool
+pending_changes:
+  description:
+    - The chassis' staged configuration changes (C(changes.pending-changes)) as the last read back reported them.
+  returned: when RV(outcome=staged)
+  type: int
+  sample: 1
+  version_added: 0.3.0
+write_trace:
+  description: The trace file written for this task's write (see O(write_trace)), as an absolute path.
+  returned: when O(write_trace) is set and a write was sent
+  type: str
+  sample: /home/ops/lantime-traces/rsc-write-20261207T101500Z-1.json
+  version_added: 0.3.0
 status:
   description: The HTTP status of a request the device refused (for example V(403) for a read-only user).
   returned: when a request was refused
   type: int
+  sample: 403
+msg:
+  description: What went wrong and what to do, naming the device; a refusal through the role names the role's variable.
+  returned: on failure
+  type: str
 record:
   description:
     - The outcome as one flat record for reports, the same on success and failure; the role M(meinberg.lantime.rsc)
@@ -180,8 +236,9 @@ record:
       address without user information; C(desired) holds null for "any"; C(changed) is true only when a write
       was sent.
     - C(status) is V(ok) (nothing asked, read only), V(compliant), V(drift) (check mode found a difference),
-      V(changed), V(refused), V(unreadable) or V(failed); C(error) says why, on failure.
-  returned: always
+      V(changed), V(staged), V(refused), V(unreadable) or V(failed); C(error) says why, on failure.
+    - Before 0.3.0 every result held it; now only a task with O(record=true) gets it.
+  returned: when O(record=true)
   type: dict
   sample: {"host": "ims1_rsc", "chassis": "ims1", "slot": "rsc", "address": "https://ims1.example.net",
            "desired": {"switch_mode": "auto", "selected_clock": null},
@@ -193,7 +250,7 @@ record:
            "error": null}
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
-  returned: always
+  returned: always, except when the options are invalid
   type: list
   elements: dict
   sample: [{"method": "GET", "path": "/api/status/chassis0", "status": 200, "elapsed_ms": 10.1}]

@@ -30,7 +30,9 @@ options:
   slot:
     description:
       - The slot id of the RSC card, for example V(rsc).
-      - When left out, the chassis' RSC card is found on its own. A chassis with several RSC cards needs O(slot).
+      - When left out, the chassis' RSC card is found on its own, in any slot (a slot of type C(rsc) or C(scu), a card
+        whose model starts with C(rsc), or a module with an C(rsc) status block). A chassis with several such cards
+        needs O(slot).
     type: str
 seealso:
   - module: meinberg.lantime.rsc
@@ -206,6 +208,14 @@ device:
         RV(device.api_version)). Bearer tokens need 16 or later (LTOS 7.08).
       type: str
       sample: 16.03.004
+    pending_changes:
+      description:
+        - The configuration changes the chassis holds staged, not yet applied (C(changes.pending-changes) of the
+          reply's envelope); null when the reply does not carry it.
+        - Above 0, M(meinberg.lantime.rsc) refuses to write unless O(meinberg.lantime.rsc#module:force=true).
+      type: int
+      sample: 0
+      version_added: 0.3.0
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always

@@ -88,13 +88,22 @@ options:
     default: finished
     choices: [started, batch_started, batch, finished]
   json:
-    description: Path of the JSON report on the controller. Not set, no JSON report.
+    description:
+      - Path of the JSON report on the controller. Not set, no JSON report.
+      - A relative path is taken from the directory C(ansible-playbook) was started in (the user's working
+        directory), whatever directory the playbook is in; C(~) is the controller user's home directory.
     type: path
   junit:
-    description: Path of the JUnit XML report on the controller (V(drift_check) only).
+    description:
+      - Path of the JUnit XML report on the controller (V(drift_check) only).
+      - A relative path is taken, as for O(json), from the directory C(ansible-playbook) was started in (the user's working
+        directory), whatever directory the playbook is in; C(~) is the controller user's home directory.
     type: path
   csv:
-    description: Path of the CSV report on the controller (V(rsc_facts) only).
+    description:
+      - Path of the CSV report on the controller (V(rsc_facts) only).
+      - A relative path is taken, as for O(json), from the directory C(ansible-playbook) was started in (the user's working
+        directory), whatever directory the playbook is in; C(~) is the controller user's home directory.
     type: path
   records:
     description:
@@ -195,6 +204,16 @@ bad_hosts:
   returned: when O(report=drift_check) or O(report=rsc_facts) and O(state=finished)
   type: list
   elements: str
+summary:
+  description: V(rsc_facts) only. How many RSC cards were read, as one sentence.
+  returned: when O(report=rsc_facts) and O(state=finished)
+  type: str
+  sample: Read 1 RSC card.
+unread:
+  description: V(rsc_facts) only. How many of the RSC cards could not be read, as words.
+  returned: when O(report=rsc_facts) and O(state=finished)
+  type: str
+  sample: 1 of 3 RSC cards could not be read
 rollout:
   description: V(fleet_rollout) only. How the rollout stands after this batch; also set as the fact C(rsc_rollout).
   returned: when O(report=fleet_rollout) and O(state=batch_started), O(state=batch) or O(state=finished)

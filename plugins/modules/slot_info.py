@@ -91,7 +91,8 @@ slots:
     slot_type:
       description:
         - The slot type, for example C(clk), C(rsc), C(pwr), C(cpu), C(io).
-        - Every RSC card reports C(rsc), whatever its slot id or model (C(rsc180), C(rsc180rdu), C(rsc2000), ...).
+        - Every RSC card reports C(rsc), whatever its slot id, slot type (C(rsc), C(scu)) or model (C(rsc180),
+          C(rsc180rdu), C(rsc2000), ...).
       type: str
       sample: clk
     slot_position:
@@ -163,6 +164,14 @@ device:
       description: The REST API version number. Bearer tokens need 16 or later (LTOS 7.08).
       type: str
       sample: 16.03.004
+    pending_changes:
+      description:
+        - The configuration changes the chassis holds staged, not yet applied (C(changes.pending-changes) of the
+          reply's envelope); null when the reply does not carry it.
+        - Above 0, M(meinberg.lantime.rsc) refuses to write unless O(meinberg.lantime.rsc#module:force=true).
+      type: int
+      sample: 0
+      version_added: 0.3.0
 api_calls:
   description: The HTTP requests the task made, in order, without headers or bodies.
   returned: always

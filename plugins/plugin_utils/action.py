@@ -35,6 +35,7 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import client as 
 from ansible_collections.meinberg.lantime.plugins.module_utils import connection
 from ansible_collections.meinberg.lantime.plugins.module_utils.runner import execute
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import OMITTED, template_variable
+from ansible_collections.meinberg.lantime.plugins.plugin_utils.paths import OutputPathError
 
 
 class LantimeAction(ActionBase):
@@ -49,6 +50,11 @@ class LantimeAction(ActionBase):
         task_vars = task_vars or {}
         module_name = 'meinberg.lantime.%s' % self.DEFINITION.name
         args = self._args_with_host_variables(task_vars)
+        try:
+            args = self.prepare_args(args)
+        except OutputPathError as exc:
+            result.update(failed=True, msg='%s: %s' % (module_name, exc))
+            return result
         if getattr(self._connection, 'transport', None) != 'local' or not api.HAS_REQUESTS:
             # Another host (or no requests library here): the module, there, does the work.
             result.update(self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars))
@@ -66,10 +72,22 @@ class LantimeAction(ActionBase):
                 outcome = {'failed': True, 'msg': msg}
             else:
                 outcome = execute(self.DEFINITION, params, check_mode=self._task.check_mode, diff=self._task.diff,
-                                  user_agent_extra='ansible-core/%s' % ANSIBLE_VERSION)
+                                  user_agent_extra='ansible-core/%s' % ANSIBLE_VERSION,
+                                  host_name=self._host_name(task_vars))
         # The record is made from the masked result: its host and chassis are inventory names, not values to mask.
         result.update(self.finish(remove_values(outcome, validation._no_log_values), params, task_vars))
         return result
+
+    @staticmethod
+    def _host_name(task_vars):
+        """The inventory host the warnings name; none for the implicit localhost of an ad-hoc task, where the
+        address alone says more."""
+        name = task_vars.get('inventory_hostname')
+        return None if name in (None, 'localhost') else str(name)
+
+    def prepare_args(self, args):
+        """The task's options as both paths get them (see the api_check action plugin)."""
+        return args
 
     def finish(self, result, params, task_vars):  # pylint: disable=unused-argument
         """What a task adds to its result on either path (see the rsc action plugin)."""

@@ -92,6 +92,21 @@ def make_untemplatable(value):
     return _plain(value)
 
 
+def make_plain(value):
+    """A string the collection set itself (not one a device reported) as Ansible's own settings are: plain.
+
+    ansible-inventory --export (what AWX imports) prints a string that is not trusted as a template as
+    {"__ansible_unsafe": ...} from 2.19 on; before, any plain str prints as it is. A string that holds a template
+    marker stays untemplatable, so trusting never makes a template of a value: one without a marker renders as
+    itself.
+    """
+    if not isinstance(value, str):
+        return value
+    if any(marker in value for marker in _TEMPLATE_MARKERS):
+        return make_untemplatable(value)
+    return trust_as_template(str(value))
+
+
 def _plain(value):
     if isinstance(value, bool) or value is None:
         return value

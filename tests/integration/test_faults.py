@@ -95,7 +95,7 @@ def check(kind, fault, out, requests, seen):
     assert out['failed'] is False, out.get('msg')
     if kind in ('slot read', 'write'):
         # Success is only ever reported for a state read back from the card.
-        assert out['changed'] is True and out['rsc']['selected_clock'] == 'clk2' and seen['selected-clock'] == 'clk2'
+        assert out['changed'] is True and out['after']['selected_clock'] == 'clk2' and seen['selected-clock'] == 'clk2'
         assert out['api_calls'][-1]['path'] == SLOT and out['api_calls'][-1]['status'] == 200
     else:
         assert out['rsc']['selected_clock'] == 'clk1'

@@ -270,7 +270,7 @@ def test_only_the_read_back_decides_after_a_write(tmp_path, reply):
     out = run.result('switch')
     assert state['selected-clock'] == 'clk2'
     assert not out['failed'] and out['changed'] is True, out
-    assert out['rsc']['selected_clock'] == 'clk2'
+    assert out['after']['selected_clock'] == 'clk2'
     assert len(writes) == 1  # never twice, not even after a 401 with a token and credentials
     if reply.get('write_status') != 200:
         assert 'the write got no proper reply' in run.output and 'but the card shows the asked state' in run.output
@@ -283,6 +283,25 @@ def test_a_refused_write_that_changed_nothing_is_reported_unchanged(tmp_path):
     out = run.result('switch')
     assert out['failed'] and out['changed'] is False
     assert 'the device refused the write' in out['msg'] and 'nothing was changed' in out['msg']
+
+
+# An Allow header the device fills with anything: only the known method names below its first 512 characters come out.
+GARBAGE_ALLOW = ('PUT<script>alert(1)</script>, DROP TABLE, Adm1n-Secret, ' + 'x' * 600 + ', POST, \x7f, ' + 'Z' * 4000)
+
+
+def test_a_refusal_with_a_garbage_allow_header_names_only_known_methods(tmp_path):
+    with devices(('status', {'status': 405, 'paths': ['/api/configuration/'],
+                             'headers': [('Allow', GARBAGE_ALLOW)]})) as (device,):
+        run = run_playbook(tmp_path, play(rsc_task('switch', device.url, selected_clock='clk2', write_style='put')))
+        writes = api_writes(device)
+    assert_no_crash(run)
+    out = run.result('switch')
+    assert out['failed'] and out['changed'] is False and len(writes) == 1
+    msg = out['msg']
+    # "PUT<script>..." is no method name and POST lies beyond the first 512 characters: nothing known is allowed
+    assert 'its Allow header names no known method' in msg and 'try write_style post' in msg, msg
+    for text in ('script', 'DROP', 'xxxx', 'ZZZZ', 'Adm1n-Secret'):
+        assert text not in msg and text not in run.output, text
 
 
 def test_wait_timeout_bounds_the_wait_for_a_slow_card(tmp_path):

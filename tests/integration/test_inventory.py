@@ -192,13 +192,61 @@ def test_list_and_graph_match_golden_files(tmp_path, fleet):
     golden('fleet-graph.txt', fleet.normalise(graph.stdout))
 
 
-def test_every_remote_string_is_marked_unsafe_in_the_output(tmp_path, fleet):
-    run = ansible_inventory(tmp_path, fleet.config(chassis=fleet.chassis[:1]))
+# What the plugin sets itself (not a device): plain in the output, as AWX imports it.
+PLUGIN_OWN = ('ansible_connection', 'ansible_python_interpreter', 'lantime_host', 'lantime_chassis', 'lantime_slot_id',
+              'lantime_rsc_switch_mode', 'lantime_rsc_selected_clock')
+
+
+def is_unsafe(value):
+    """How ansible-inventory prints an untemplatable string: marked on 2.19 and later, plain (as any str) before."""
+    if CORE_BEFORE_2_19:
+        return isinstance(value, str)
+    return isinstance(value, dict) and list(value) == ['__ansible_unsafe']
+
+
+@pytest.mark.parametrize('export', [False, True], ids=['list', 'export'])
+def test_device_strings_are_unsafe_and_the_plugins_own_values_plain_in_the_output(tmp_path, fleet, export):
+    """AWX imports ansible-inventory --list --export: device strings stay marked unsafe, the plugin's own values
+    (connection, interpreter, address, chassis name, slot id, the RSC words) are plain values."""
+    options = ('--list', '--export') if export else ('--list',)
+    run = ansible_inventory(tmp_path, fleet.config(chassis=fleet.chassis[:1]), *options)
     assert run.rc == 0, run.stderr
-    raw = json.loads(run.stdout)['_meta']['hostvars']['ims-a_rsc']
-    for key, value in raw.items():
-        if key.startswith('lantime_') and not isinstance(value, (bool, type(None))):
-            assert isinstance(value, dict) and list(value) == ['__ansible_unsafe'], (key, value)
+    raw = json.loads(run.stdout)['_meta']['hostvars']
+    for host in ('ims-a_rsc', 'ims-a_clk1'):
+        for key, value in raw[host].items():
+            if key in PLUGIN_OWN:
+                assert isinstance(value, str), (host, key, value)
+            elif key.startswith('lantime_') and isinstance(value, str) or isinstance(value, dict):
+                assert is_unsafe(value), (host, key, value)
+    rsc = raw['ims-a_rsc']
+    assert (rsc['ansible_connection'], rsc['lantime_host'], rsc['lantime_chassis'], rsc['lantime_slot_id'],
+            rsc['lantime_rsc_switch_mode']) == ('local', fleet.ims.url(0), 'ims-a', 'rsc', 'auto')
+    if not CORE_BEFORE_2_19:
+        assert rsc['lantime_chassis_hostname'] == {'__ansible_unsafe': 'ims.sim.example'}
+
+
+def test_the_groups_lantime_and_lantime_rsc_exist_when_no_chassis_answered(tmp_path, fleet):
+    config = fleet.config(chassis=fleet.chassis[-1:])  # the dead one
+    for group in ('lantime', 'lantime_rsc', 'lantime_one_per_chassis'):
+        graph = ansible_inventory(tmp_path, config, '--graph', group)
+        assert graph.rc == 0 and graph.stdout.strip() == '@%s:' % group, graph.stdout + graph.stderr
+    path = write_config(tmp_path, config)
+    playbook = [{'name': 'every RSC card', 'hosts': 'lantime_rsc', 'gather_facts': False,
+                 'tasks': [{'name': 'never', 'ansible.builtin.debug': {'msg': 'no host'}}]}]
+    run = run_playbook(tmp_path, playbook, inventory=str(path))
+    assert run.rc == 0 and run.results == [], run.output
+    assert 'skipping: no hosts matched' in run.output
+    assert 'Could not match supplied host pattern' not in run.output
+
+
+def test_one_host_per_chassis_its_rsc_card_when_it_has_one(tmp_path, fleet):
+    run = ansible_inventory(tmp_path, fleet.config())
+    assert run.hosts('lantime_one_per_chassis') == ['127.0.0.1_rsc', 'ims-a_rsc', 'ims-b_rsc', 'm300_clk1',
+                                                    'm600_clk1', 'rack4_rsc']
+    clocks = ansible_inventory(tmp_path, fleet.config(slot_types=['clk']))
+    assert clocks.hosts('lantime_one_per_chassis') == ['127.0.0.1_clk1', 'ims-a_clk1', 'ims-b_clk1', 'm300_clk1',
+                                                       'm600_clk1', 'rack4_clk1']
+    assert clocks.hosts('lantime_rsc') == []
 
 
 def test_real_payload_shapes(tmp_path, tmp_path_factory):

@@ -52,7 +52,7 @@ def test_rsc_card_and_clocks_disagree(tmp_path, simulator_factory):
     # force proceeds, warns, writes once and reads the card back.
     run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', force=True, **admin(sim, selected_clock='clk2'))
     assert run.rc == 0 and out['changed'] is True, run.output
-    assert out['rsc']['selected_clock'] == 'clk2'
+    assert out['after']['selected_clock'] == 'clk2'
     assert 'the sources disagree on which clock feeds the chassis' in run.output
     assert [(w['method'], w['path']) for w in writes(sim)] == [('POST', '/api/configuration/chassis0/slots/rsc/module/rsc')]
     out = one(tmp_path, sim, 'meinberg.lantime.rsc_info', **admin(sim))[1]
@@ -79,7 +79,7 @@ def test_rsc180rdu_in_slot_rsc1_is_found_read_and_set(tmp_path, simulator_factor
     assert (out['rsc']['slot_id'], out['rsc']['model'], out['rsc']['failover_ready']) == ('rsc1', 'rsc180rdu', True)
     run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', **admin(sim, switch_mode='manual', selected_clock='clk2'))
     assert run.rc == 0 and out['changed'] is True, run.output
-    assert (out['rsc']['switch_mode'], out['rsc']['selected_clock']) == ('manual', 'clk2')
+    assert out['after'] == {'switch_mode': 'manual', 'selected_clock': 'clk2'}
     assert [w['path'] for w in writes(sim)] == ['/api/configuration/chassis0/slots/rsc1/module/rsc']
 
 
@@ -93,7 +93,7 @@ def test_no_clock_selected_is_a_state(tmp_path, simulator_factory):
     assert rsc['alarms'] == ['no clock selected: the RSC card feeds no clock to the backplane (outputs disabled)']
 
     # rsc with nothing asked (as the role without a policy, and rsc_facts, run it) only reads: no refusal, a warning.
-    run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', **admin(sim))
+    run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', **admin(sim, record=True))
     assert run.rc == 0 and out['outcome'] == 'compliant' and out['record']['status'] == 'ok', run.output
     assert out['record']['alarms'] == rsc['alarms'] and 'redundancy is weakened: no clock selected' in run.output
 
@@ -107,9 +107,11 @@ def test_no_clock_selected_is_a_state(tmp_path, simulator_factory):
 
     run, out = one(tmp_path, sim, 'meinberg.lantime.rsc', force=True, **admin(sim, selected_clock='clk1'))
     assert run.rc == 0 and out['changed'] is True, run.output
-    assert out['rsc']['selected_clock'] == 'clk1' and out['rsc']['outputs_enabled'] is True
+    assert out['after']['selected_clock'] == 'clk1'
     assert 'turns its signal on for every output card' in run.output
     assert len(writes(sim)) == 1
+    out = one(tmp_path, sim, 'meinberg.lantime.rsc_info', **admin(sim))[1]
+    assert out['rsc']['selected_clock'] == 'clk1' and out['rsc']['outputs_enabled'] is True
 
 
 def test_versions_are_reported(tmp_path, simulator_factory):

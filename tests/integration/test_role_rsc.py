@@ -51,7 +51,7 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
     assert got['manual']['after'] == {'switch_mode': 'auto', 'selected_clock': 'clk1'} and got['manual']['changed'] is False
     assert got['compliant']['alarms'] == ['clk2 not synchronized'] and got['compliant']['drift'] is False
     # A compliant card with an alarm is left alone, with a warning that names the alarm.
-    assert ('%s, slot rsc: redundancy is weakened: clk2 not synchronized. The card already has the desired state '
+    assert ('compliant_rsc (%s, slot rsc): redundancy is weakened: clk2 not synchronized. The card already has the desired state '
             '(switch_mode=auto, selected_clock=any), so nothing is changed.' % sim.url(1).split('://')[1]) in ' '.join(run.output.split())
     assert [len(posts(sim, i)) for i in range(4)] == setup_posts
     refusal = failures(run)['unsynced']
@@ -100,3 +100,38 @@ def test_every_host_is_recorded_before_the_failure_limit_stops_the_play(tmp_path
     recorded = dict((r['host'], r['result']['ansible_facts']['rsc_result']['status']) for r in run.results
                     if r['task'].endswith('Record the outcome') or r['task'].endswith('Record the failure'))
     assert recorded == {'compliant_rsc': 'compliant', 'manual_rsc': 'refused'}
+
+
+def test_a_refusal_names_the_knob_the_user_has(tmp_path, simulator_factory):
+    """Through the role a refusal names the role's variables (rsc_force, rsc_require_failover_ready); a task of a
+    playbook names the module's options (force, require_failover_ready) and never the role's."""
+    sim = simulator_factory(*ADMIN)
+    sim.set_clock('clk2', False)
+    credentials = {'lantime_username': 'admin', 'lantime_password': PASSWORD}
+    inventory = static_inventory(tmp_path, sim, ('ims1',), ims1=credentials)
+    # clk2 is not synchronized: selecting it needs force; any change needs the failover requirement off.
+    role_play = [dict(PLAY[0], vars={'rsc_selected_clock': 'clk2', 'rsc_require_failover_ready': False})]
+    run = run_playbook(tmp_path, role_play, inventory=inventory)
+    assert run.rc == 0, run.output
+    refusal = failures(run)['ims1']
+    assert 'clk2 is not synchronized' in refusal and 'or set rsc_force=true if you accept that' in refusal, refusal
+    assert records(run)['ims1']['error'].endswith('or set rsc_force=true if you accept that.')
+    assert ' force=true' not in refusal
+
+    failover_play = [dict(PLAY[0], vars={'rsc_switch_mode': 'manual'})]
+    run = run_playbook(tmp_path, failover_play, inventory=inventory)
+    refusal = failures(run)['ims1']
+    assert 'set rsc_require_failover_ready=false' in refusal and 'with rsc_require_failover_ready a chassis' in refusal
+    assert ' require_failover_ready' not in refusal
+
+    tasks = [{'name': name, 'meinberg.lantime.rsc': options, 'register': 'out', 'ignore_errors': True}
+             for name, options in (('force', {'selected_clock': 'clk2'}),
+                                   ('failover', {'switch_mode': 'manual', 'require_failover_ready': True}))]
+    run = run_playbook(tmp_path, [{'name': 'tasks', 'hosts': 'lantime_rsc', 'gather_facts': False, 'tasks': tasks}],
+                       inventory=inventory)
+    force = run.result('force', 'ims1_rsc')
+    assert force['failed'] and 'or set force=true if you accept that' in force['msg'] and 'rsc_' not in force['msg']
+    assert force['refusal'].endswith('or set force=true if you accept that')
+    failover = run.result('failover', 'ims1_rsc')
+    assert failover['failed'] and 'set require_failover_ready=false' in failover['msg']
+    assert 'rsc_require_failover_ready' not in failover['msg'] and 'meinberg.lantime.rsc:' not in failover['msg']

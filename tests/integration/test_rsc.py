@@ -35,7 +35,7 @@ def effective(sim):
 def test_change_then_no_change(tmp_path, sim):
     run, out = rsc(tmp_path, sim, switch_mode='manual', selected_clock='clk2')
     assert run.rc == 0 and out['changed'] is True, run.output
-    assert (out['rsc']['switch_mode'], out['rsc']['selected_clock']) == ('manual', 'clk2')
+    assert out['after'] == {'switch_mode': 'manual', 'selected_clock': 'clk2'}
     assert out['written'] == {'switch-mode': 'manual', 'selected-clock': 'clk2'}
     assert 'manual mode: failover is off while it lasts' in run.output
     # reads + 1 write + status polls, and nothing else
@@ -50,9 +50,9 @@ def test_change_then_no_change(tmp_path, sim):
 
 
 def test_only_the_differing_key_is_written(tmp_path, sim):
-    out = rsc(tmp_path, sim, switch_mode='auto', selected_clock='clk2')[1]
+    out = rsc(tmp_path, sim, switch_mode='auto', selected_clock='clk2', record=True)[1]
     assert out['changed'] is True and out['written'] == {'selected-clock': 'clk2'}
-    assert out['rsc']['selected_clock'] == 'clk2' and out['rsc']['switchover_count'] == 1
+    assert out['after']['selected_clock'] == 'clk2' and out['record']['switchover_count'] == 1
 
 
 def test_check_mode_predicts_and_writes_nothing(tmp_path, sim):
@@ -92,9 +92,9 @@ def test_refuses_unsynchronized_clock(tmp_path, sim):
 
 def test_force_selects_an_unsynchronized_clock_in_manual_mode(tmp_path, sim):
     sim.set_clock('clk2', False)
-    run, out = rsc(tmp_path, sim, switch_mode='manual', selected_clock='clk2', force=True)
+    run, out = rsc(tmp_path, sim, switch_mode='manual', selected_clock='clk2', force=True, record=True)
     assert run.rc == 0 and out['changed'] is True, run.output
-    assert out['rsc']['selected_clock'] == 'clk2' and 'clk2 not synchronized' in out['rsc']['alarms']
+    assert out['after']['selected_clock'] == 'clk2' and 'clk2 not synchronized' in out['record']['alarms']
     assert 'clk2 is not synchronized and force=true' in run.output
 
 
@@ -106,7 +106,7 @@ def test_wait_timeout_when_the_card_does_not_follow(tmp_path, sim):
     assert 'the device accepted the write, but within 2 s the card did not show the asked state selected_clock=clk2' in out['msg']
     assert "it shows {'selected_clock': 'clk1', 'switch_mode': 'auto'}" in out['msg'] \
         or "it shows {'switch_mode': 'auto', 'selected_clock': 'clk1'}" in out['msg']
-    assert out['rsc']['selected_clock'] == 'clk1' and len(writes(sim)) == 1
+    assert out['after']['selected_clock'] == 'clk1' and len(writes(sim)) == 1
 
 
 def test_refuses_empty_clock_slot(tmp_path, simulator_factory):
@@ -140,7 +140,7 @@ def test_write_dropped_before_the_device_got_it(tmp_path, sim):
     out = rsc(tmp_path, sim, selected_clock='clk2', wait_timeout=1)[1]
     assert out['failed'] is True and out['changed'] is False
     assert 'the write got no proper reply' in out['msg'] and 'the change was not applied' in out['msg']
-    assert out['rsc']['selected_clock'] == 'clk1'
+    assert out['after']['selected_clock'] == 'clk1'
 
 
 def test_write_answered_503(tmp_path, sim):
@@ -170,7 +170,7 @@ def test_two_plays_racing_on_one_chassis(tmp_path, sim):
         if out['failed']:
             assert 'did not show the asked state selected_clock=%s, switch_mode=manual' % clock in out['msg']
         else:
-            assert out['rsc']['selected_clock'] == clock and out['rsc']['switch_mode'] == 'manual'
+            assert out['after'] == {'switch_mode': 'manual', 'selected_clock': clock}
     # Whoever reported success last was read back; the card shows one of the asked states, never a mix.
     assert final[1] in ('clk1', 'clk2')
     assert any(not out['failed'] for out in results.values())
@@ -179,7 +179,7 @@ def test_two_plays_racing_on_one_chassis(tmp_path, sim):
 def test_without_a_setting_it_only_reads(tmp_path, sim):
     for settings in ({}, {'switch_mode': 'any', 'selected_clock': 'any'}, {'switch_mode': None}):  # null: not set
         sim.reset()
-        out = rsc(tmp_path, sim, **settings)[1]
+        out = rsc(tmp_path, sim, record=True, **settings)[1]
         assert out['failed'] is False and out['changed'] is False and out['outcome'] == 'compliant', out
         assert [(r['method'], r['path']) for r in sim.stats()['requests']] == [('GET', '/api/status/chassis0')]
         assert out['record']['status'] == 'ok' and out['record']['desired'] == {'switch_mode': None, 'selected_clock': None}

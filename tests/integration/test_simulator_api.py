@@ -156,12 +156,12 @@ def test_wrong_methods_are_405_and_unknown_write_paths_404(sim):
     assert call(sim, "POST", "/api/status/chassis0/slots/rsc/module/rsc", json={}).status_code == 405
     not_writable = call(sim, "POST", "/api/configuration/chassis0/slots/rsc", json={"switch-mode": "manual"})
     assert not_writable.status_code == 405
-    assert not_writable.headers["Allow"] == "GET"
+    assert not_writable.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert "message" in not_writable.json()
     for method in ("PUT", "DELETE", "PATCH"):
         reply = call(sim, method, RSC_CONFIG, json={"switch-mode": "manual"})
         assert reply.status_code == 405, method
-        assert reply.headers["Allow"] == "GET, POST"
+        assert reply.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert call(sim, "GET", "/api/get-token").status_code == 405
     assert call(sim, "POST", "/api/configuration/chassis0/slots/nothing/module/rsc", json={}).status_code == 404
     assert call(sim, "GET", RSC_CONFIG).json()["data"]["switch-mode"] == "auto"

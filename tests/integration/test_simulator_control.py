@@ -130,8 +130,13 @@ def test_latency_from_the_command_line(simulator_factory):
     assert proc.state()["settings"]["latency-ms"] == 250
 
 
+# The settings of the module-wide simulator as started (tests/integration/conftest.py's DEFAULT_OPTIONS).
+START_SETTINGS = {"api-enabled": True, "latency-ms": 0, "settle-ms": 200, "token-ttl": 600, "stage-writes": False,
+                  "write-style": "post", "write-reply-headers": [], "write-reply-fields": {}}
+
+
 def test_settings_are_validated_and_reported(sim):
-    assert sim.settings() == {"api-enabled": True, "latency-ms": 0, "settle-ms": 200, "token-ttl": 600}
+    assert sim.settings() == START_SETTINGS
     assert sim.control("GET", "settings")["settle-ms"] == 200
     for body in ({"latency-ms": -1}, {"api-enabled": "no"}, {"token-ttl": 0}, {"colour": "red"}):
         with pytest.raises(Exception) as error:
@@ -147,7 +152,7 @@ def test_reset_restores_faults_stats_tokens_and_settings(sim):
     sim.reset()
     state = sim.state()
     assert state["faults"] == [] and state["tokens"] == 0
-    assert state["settings"] == {"api-enabled": True, "latency-ms": 0, "settle-ms": 200, "token-ttl": 600}
+    assert state["settings"] == START_SETTINGS
     assert sim.stats() == {"requests": [], "counts": {}}
     reply = requests.get(sim.url() + "/api/status", headers={"Authorization": "Bearer " + token}, timeout=10)
     assert reply.status_code == 401

@@ -92,10 +92,11 @@ def test_slot_info_agrees_with_the_inventory(tmp_path, sim):
         assert sorted(k for k in variables if k.startswith('lantime_')) == sorted(
             ['lantime_' + key for key in slot] + ['lantime_host', 'lantime_chassis', 'lantime_chassis_model',
                                                   'lantime_chassis_serial_number', 'lantime_chassis_hostname',
-                                                  'lantime_firmware', 'lantime_api_version'])
+                                                  'lantime_firmware', 'lantime_api_version', 'lantime_pending_changes'])
         device = out['device']
         assert (variables['lantime_chassis_model'], variables['lantime_chassis_hostname'],
                 variables['lantime_chassis_serial_number'], variables['lantime_firmware'],
-                variables['lantime_api_version']) == (device['model'], device['hostname'], device['chassis_serial_number'],
-                                                      device['firmware'], device['api_version'])
+                variables['lantime_api_version'], variables['lantime_pending_changes']) == (
+                    device['model'], device['hostname'], device['chassis_serial_number'], device['firmware'],
+                    device['api_version'], device['pending_changes'])
         assert variables['lantime_host'] == sim.url()

@@ -68,6 +68,11 @@ def parse_args(argv):
     parser.add_argument("--latency-ms", type=non_negative, default=0, metavar="MS", help="delay added to every API response")
     parser.add_argument("--settle-ms", type=non_negative, default=300, metavar="MS", help="time before a configuration write shows in the status")
     parser.add_argument("--token-ttl", type=non_negative, default=600, metavar="SECONDS", help="lifetime of API tokens")
+    parser.add_argument("--stage-writes", action="store_true",
+                        help="hold every accepted configuration write staged (pending-changes goes up, the status does not change) until POST /_sim/apply")
+    parser.add_argument("--write-style", choices=("post", "put", "put-parameters"), default="post",
+                        help="how the RSC configuration object takes a write: POST of the keys (default), PUT of the keys, "
+                        "or PUT of {\"parameters\": {...}}; other methods get 405 with an Allow header")
     parser.add_argument("--api-disabled", action="store_true", help="start with the REST API switched off (every /api path answers 403)")
     parser.add_argument("--ready-file", metavar="PATH", help="write the device list here (atomically) once every device listens")
     args = parser.parse_args(argv)
@@ -96,7 +101,8 @@ def run(args, workdir):
         users = {"admin": ("admin", "admin")}
         sys.stderr.write("no --user given: default user admin, password admin, level admin\n")
     options = Options(users, api_enabled=not args.api_disabled, latency_ms=args.latency_ms,
-                      settle_ms=args.settle_ms, token_ttl=args.token_ttl)
+                      settle_ms=args.settle_ms, token_ttl=args.token_ttl, stage_writes=args.stage_writes,
+                      write_style=args.write_style)
     raise_file_limit()
     devices = build_devices(args, options)
     context, ca_cert = None, None

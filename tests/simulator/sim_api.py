@@ -75,15 +75,22 @@ def handle_api(device, method, path, headers, body):
             if route == "status" and len(segments) == 2:
                 return Response.json(200, device.status)
             return Response.json(200, _envelope(device, value, path))
-        if method == "POST" and route == "configuration":
-            return _write(device, user, segments[2:], path, body)
-        return Response.message(405, "method %s not allowed on %s" % (method, path), [("Allow", _allowed(device, route, segments[2:]))])
+        allowed = _allowed(device, route, segments[2:])
+        if method == "OPTIONS":
+            return Response(200, b"", JSON_TYPE, [("Allow", allowed)])
+        if method in ("POST", "PUT") and route == "configuration" and segments[2:] == device.rsc_config_path():
+            return _write(device, user, segments[2:], path, body, method)
+        return Response.message(405, "method %s not allowed on %s" % (method, path), [("Allow", allowed)])
+
+
+# write-style -> (the one method the RSC configuration object takes, the key its body is wrapped in or None)
+WRITE_STYLES = {"post": ("POST", None), "put": ("PUT", None), "put-parameters": ("PUT", "parameters")}
 
 
 def _allowed(device, route, segments):
     if route == "configuration" and segments == device.rsc_config_path():
-        return "GET, POST"
-    return "GET"
+        return "GET, HEAD, OPTIONS, %s" % WRITE_STYLES[device.settings["write-style"]][0]
+    return "GET, HEAD, OPTIONS"
 
 
 def _envelope(device, data, path):
@@ -98,9 +105,13 @@ def _envelope(device, data, path):
     }
 
 
-def _write(device, user, segments, path, body):
+def _write(device, user, segments, path, body, method="POST"):
     if segments != device.rsc_config_path():
         return Response.message(405, "%s is not a writable configuration object" % path, [("Allow", "GET")])
+    takes, wrapper = WRITE_STYLES[device.settings["write-style"]]
+    if method != takes:
+        return Response.message(405, "method %s not allowed on %s" % (method, path),
+                                [("Allow", _allowed(device, "configuration", segments))])
     if user[1] != "admin":
         return Response.message(403, "user %s may not change the configuration" % user[0])
     try:
@@ -109,10 +120,16 @@ def _write(device, user, segments, path, body):
         return Response.message(400, "body is not valid JSON")
     if not isinstance(changes, dict):
         return Response.message(400, "body must be a JSON object")
+    if wrapper:
+        if set(changes) != {wrapper} or not isinstance(changes[wrapper], dict):
+            return Response.message(400, 'body must be {"%s": {...}}' % wrapper)
+        changes = changes[wrapper]
     error, config = device.write_rsc(changes)
     if error:
         return Response.message(400, error)
-    return Response.json(200, _envelope(device, config, path))
+    reply = _envelope(device, config, path)
+    reply.update(device.settings.get("write-reply-fields") or {})
+    return Response.json(200, reply, [tuple(pair) for pair in device.settings.get("write-reply-headers") or []])
 
 
 def _get_token(device, method, headers):
@@ -189,6 +206,8 @@ def handle_control(device, method, path, body, client_host):
         ("GET", "settings"): lambda dev, _body: Response.json(200, dev.update_settings({})),
         ("POST", "tokens/expire"): lambda dev, _body: Response.json(200, {"expired": dev.expire_tokens()}),
         ("GET", "state"): lambda dev, _body: Response.json(200, dev.state()),
+        ("POST", "staged"): _control_staged,
+        ("POST", "apply"): _control_apply,
     }
     handler = routes.get((method, name))
     if handler is None:
@@ -196,7 +215,7 @@ def handle_control(device, method, path, body, client_host):
             allowed = ", ".join(sorted(m for m, route_name in routes if route_name == name))
             return Response.message(405, "method %s not allowed on %s" % (method, path), [("Allow", allowed)])
         return Response.message(404, "unknown control endpoint: %s" % path)
-    needs_body = method == "POST" and name in ("clock", "front-panel", "faults", "settings")
+    needs_body = method == "POST" and name in ("clock", "front-panel", "faults", "settings", "staged")
     parsed = None
     if needs_body:
         try:
@@ -276,6 +295,24 @@ def _control_clear_faults(device, _body):
     return Response.json(200, {"faults": []})
 
 
+def _control_staged(device, body):
+    """Pre-load configuration changes staged by someone else: {"pending-changes": N} (0 clears them)."""
+    unknown = set(body) - {"pending-changes"}
+    count = body.get("pending-changes")
+    if unknown or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 1000:
+        return _bad("expected {\"pending-changes\": N} with N from 0 to 1000")
+    device.stage_foreign(count)
+    return Response.json(200, device.state()["staged"])
+
+
+def _control_apply(device, _body):
+    """Apply every staged change (the device's apply command)."""
+    if device.rsc is None:
+        return Response.message(409, "this device has no RSC card")
+    applied = device.apply_staged()
+    return Response.json(200, dict(device.state()["staged"], applied=applied))
+
+
 def _control_reset(device, _body):
     device.reset()
     return Response.json(200, {"reset": True})
@@ -287,6 +324,11 @@ def _control_settings(device, body):
         "latency-ms": _number,
         "settle-ms": _number,
         "token-ttl": lambda value: _number(value) and value > 0,
+        "write-style": lambda value: value in WRITE_STYLES,
+        "write-reply-headers": lambda value: isinstance(value, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair) for pair in value),
+        "write-reply-fields": lambda value: isinstance(value, dict),
+        "stage-writes": lambda value: isinstance(value, bool),
     }
     for key, value in body.items():
         if key not in checks:

@@ -23,10 +23,14 @@ TOKEN_MIN_API_MAJOR = 16
 class Options:
     """Settings shared by all devices of one simulator process (from the command line)."""
 
-    def __init__(self, users, api_enabled=True, latency_ms=0, settle_ms=300, token_ttl=600.0):
+    def __init__(self, users, api_enabled=True, latency_ms=0, settle_ms=300, token_ttl=600.0, stage_writes=False,
+                 write_style="post"):
         self.users = users  # name -> (password, level)
         self.settings = {"api-enabled": api_enabled, "latency-ms": latency_ms,
-                         "settle-ms": settle_ms, "token-ttl": token_ttl}
+                         "settle-ms": settle_ms, "token-ttl": token_ttl, "stage-writes": stage_writes,
+                         # the one write style the RSC configuration object takes (sim_api.WRITE_STYLES); the
+                         # write-reply-* settings add headers and top-level fields to a write's 200 reply
+                         "write-style": write_style, "write-reply-headers": [], "write-reply-fields": {}}
 
 
 class Device:
@@ -63,6 +67,12 @@ class Device:
                 self.rsc = RscModel(self.rsc_slot["module"]["rsc"], remote)
             self.config_data = self._configuration_tree(chassis.configuration, chassis.config_tree)
             self.settings = dict(self.options.settings)
+            # staged configuration: the RSC writes held back (stage-writes) and a count of changes made by others
+            self.staged_writes = []
+            changes = self.status.get("changes")
+            initial = changes.get("pending-changes") if isinstance(changes, dict) else None
+            # a document that already holds staged changes keeps them, as changes made by others
+            self.foreign_staged = initial if isinstance(initial, int) and not isinstance(initial, bool) and initial > 0 else 0
             self.faults = []
             self.requests = collections.deque(maxlen=MAX_LOGGED_REQUESTS)
             self.counts = collections.Counter()
@@ -174,15 +184,56 @@ class Device:
     # --- writing (caller holds the lock) ------------------------------------------------------
 
     def write_rsc(self, changes):
-        """Validate and store an RSC configuration write. Returns (error text or None, new configuration)."""
+        """Validate and store an RSC configuration write. Returns (error text or None, new configuration).
+
+        With the setting stage-writes, an accepted write is held staged: pending-changes goes up, the configuration
+        and the status stay as they are until apply_staged()."""
         error = self.rsc.validate(changes)
         if error:
             return error, None
+        if changes and self.settings.get("stage-writes"):
+            self.staged_writes.append(dict(changes))
+            self._show_pending()
+            return None, dict(self.rsc.config)
         if changes:
             self.rsc.write(changes, time.monotonic(), self.settings["settle-ms"] / 1000.0)
             self._render_rsc()
             self._config_changed()
         return None, dict(self.rsc.config)
+
+    def _show_pending(self):
+        """The envelope's changes.pending-changes: the staged writes and the changes staged by others (caller holds
+        the lock)."""
+        count = len(self.staged_writes) + self.foreign_staged
+        changes = self.status.get("changes")
+        if not isinstance(changes, dict):
+            if not count:
+                return  # a document without the key keeps its shape until something is staged
+            changes = self.status["changes"] = {}
+        changes["pending-changes"] = count
+
+    def stage_foreign(self, count):
+        """Pretend someone else staged ``count`` configuration changes (0 clears them)."""
+        with self.lock:
+            self.refresh()
+            self.foreign_staged = count
+            self._show_pending()
+            return len(self.staged_writes) + self.foreign_staged
+
+    def apply_staged(self):
+        """Apply every staged change, as the device's apply command would: staged RSC writes then settle as usual."""
+        with self.lock:
+            self.refresh()
+            applied = len(self.staged_writes) + self.foreign_staged
+            writes, self.staged_writes, self.foreign_staged = self.staged_writes, [], 0
+            for changes in writes:
+                self.rsc.write(changes, time.monotonic(), self.settings["settle-ms"] / 1000.0)
+            if writes:
+                self._render_rsc()
+            if applied:
+                self._config_changed()
+            self._show_pending()
+            return applied
 
     def _config_changed(self):
         system = self._system()
@@ -265,6 +316,8 @@ class Device:
                 "settings": dict(self.settings), "tokens": len(self.tokens), "faults": [dict(f) for f in self.faults],
                 "uptime": self.uptime(),
                 "rsc": self.rsc.state(time.monotonic()) if self.rsc is not None else None,
+                "staged": {"writes": [dict(changes) for changes in self.staged_writes], "foreign": self.foreign_staged,
+                           "pending-changes": len(self.staged_writes) + self.foreign_staged},
             }
 
     def update_settings(self, values):

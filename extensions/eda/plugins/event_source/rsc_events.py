@@ -23,8 +23,9 @@ description:
   - Chassis are polled concurrently and independently; a slow or dead chassis delays no other.
   - "Event types: C(switchover) (the selected clock changed, or the switchover count went up), C(mode_changed),
     C(front_panel_changed), C(sync_lost) and C(sync_restored) (per clock, with C(clock)), C(failover_ready_changed),
-    C(alarm_raised) and C(alarm_cleared) (one per alarm, with C(alarm)), C(unreachable) and C(reachable) (once each
-    way, with C(error)), and C(startup) with O(startup_event=true)."
+    C(alarm_raised) and C(alarm_cleared) (one per alarm, with C(alarm)), C(pending_changes_changed) (the chassis'
+    staged configuration changes, C(changes.pending-changes), went up or down; C(before) and C(after) are the counts),
+    C(unreachable) and C(reachable) (once each way, with C(error)), and C(startup) with O(startup_event=true)."
   - "Every event is C({lantime: {type, chassis, host, slot, before, after, rsc, time, inventory_host, count,
     first_time}}): C(chassis) is the chassis name as the inventory plugin M(meinberg.lantime.ims) names it, C(host)
     the API address, C(rsc) the RSC facts as M(meinberg.lantime.rsc_info) returns them, C(time) the UTC time of the
@@ -271,9 +272,11 @@ class ChassisWatch:
         self.client = api.LantimeClient(self.url, sleep=stop.wait, user_agent_extra=USER_AGENT, **options)
 
     def read(self):
-        """One poll (in a worker thread): the RSC facts, or an Unreachable with the client's reason. Never raises."""
+        """One poll (in a worker thread): (the RSC facts, the chassis' staged changes or None), or an Unreachable with
+        the client's reason. Never raises."""
         try:
-            return rsc_card.read_rsc(self.client)[0]
+            rsc, device = rsc_card.read_rsc(self.client)[:2]
+            return rsc, device['pending_changes']
         except Exception as exc:  # pylint: disable=broad-except
             # Whatever a device sends must not end the source; the reason is kept without secrets.
             return events.Unreachable(user_message(exc, self.client.host, redact=self.client.redact)['msg'])
@@ -284,7 +287,10 @@ class ChassisWatch:
 
     def events_for(self, observation, startup_event, now):
         """The events of one poll; now is the poll's time on a monotonic clock (for storm control)."""
-        self.state, changes = events.step(self.state, observation, startup_event)
+        pending = None
+        if isinstance(observation, tuple):
+            observation, pending = observation
+        self.state, changes = events.step(self.state, observation, startup_event, pending_changes=pending)
         rsc = self.state['rsc']
         found = []
         for change in self.storm.feed(changes, now, utc_now()):

@@ -120,6 +120,12 @@ def run(tmp_path, config, cache=True, name='test.ims.yml'):
     return inventory, plugin
 
 
+def device_values_are_unsafe(variables):
+    """Every value a device reported cannot be templated; what the plugin set itself is plain (ims.plugin_variables)."""
+    own = set(ims.PLUGIN_OWN_VARS) | set(('ansible_connection', 'ansible_python_interpreter'))
+    return is_unsafe(dict((key, value) for key, value in variables.items() if key not in own))
+
+
 def is_unsafe(value):
     """True when value (and everything in it) cannot be templated."""
     if isinstance(value, Mapping):
@@ -212,6 +218,18 @@ def test_verify_file(tmp_path):
 
 
 # -- unsafe --------------------------------------------------------------------------------------------------------
+def test_the_plugins_own_values_are_plain_unless_they_hold_a_template():
+    variables = ims.plugin_variables({'lantime_host': 'https://ims1', 'lantime_chassis': 'ims1',
+                                      'lantime_slot_id': 'rsc', 'lantime_model': 'rsc180',
+                                      'lantime_chassis_hostname': '{{ 6 * 7 }}'},
+                                     {'ansible_connection': 'local'})
+    assert is_unsafe(variables['lantime_model']) and is_unsafe(variables['lantime_chassis_hostname'])
+    for key in ('lantime_host', 'lantime_chassis', 'lantime_slot_id', 'ansible_connection'):
+        assert type(variables[key]) is str or not is_unsafe(variables[key]), key  # pylint: disable=unidiomatic-typecheck
+    odd = ims.plugin_variables({'lantime_slot_id': 'r/sc', 'lantime_host': 'https://x/{{ y }}'}, {})
+    assert is_unsafe(odd['lantime_slot_id']) and is_unsafe(odd['lantime_host'])
+
+
 def test_make_unsafe_drops_template_trust():
     trusted = trust_as_template("{{ lookup('env', 'HOME') }}")
     value = make_unsafe({'a': trusted, 'b': [trusted, 1, None, True], trusted: 2.5})
@@ -244,6 +262,7 @@ def test_hosts_groups_and_variables(tmp_path, monkeypatch):
         'lantime_slot_position': '0,1,1', 'lantime_fitted': True, 'lantime_model': 'rsc180',
         'lantime_serial_number': 'RSC1', 'lantime_software_revision': 'v1', 'lantime_rsc_switch_mode': 'auto',
         'lantime_rsc_selected_clock': 'clk1', 'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
+        'lantime_pending_changes': None,
     }
     assert hostvars(inventory, 'ims1.example.net_clk1')['lantime_clock_status'] == 'synchronized'
     assert hostvars(inventory, 'ims1.example.net_io2')['lantime_serial_number'] is None
@@ -252,7 +271,7 @@ def test_hosts_groups_and_variables(tmp_path, monkeypatch):
         'meinberg.lantime.ims: the credentials go over plain HTTP, readable by anyone on the network, to 1 chassis '
         '(lab); use https:// unless this management network is trusted']
     for host in inventory.hosts:
-        assert is_unsafe(hostvars(inventory, host))
+        assert device_values_are_unsafe(hostvars(inventory, host))
 
 
 def test_inventory_variables_equal_slot_info_slots(tmp_path, monkeypatch):
@@ -411,7 +430,7 @@ def test_cache_hit_makes_no_request_and_holds_no_secret(tmp_path, monkeypatch):
     assert len(devices.calls) == 2
     assert sorted(second.hosts) == sorted(first.hosts)
     assert hostvars(second, 'ims1_rsc')['lantime_model'] == 'rsc180'
-    assert is_unsafe(hostvars(second, 'ims1_rsc'))
+    assert device_values_are_unsafe(hostvars(second, 'ims1_rsc'))
     assert plugin.display.warnings == ['meinberg.lantime.ims: ims2 (https://ims2): ims2: down; its slots are left out']
     files = list(cache_dir.iterdir())
     assert len(files) == 1

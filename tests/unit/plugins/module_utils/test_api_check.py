@@ -30,9 +30,16 @@ def load(*parts):
 class FakeClient:
     host = 'ims1.example.net'
 
-    def __init__(self, documents):
+    def __init__(self, documents, allow=('GET', 'HEAD', 'OPTIONS', 'POST')):
         self.documents = documents
+        self.allow = allow  # the known methods of the Allow header, None for none, or an exception to raise
         self.seen = []
+
+    def allowed_methods(self, path, deadline=None):
+        self.seen.append('OPTIONS ' + path)
+        if isinstance(self.allow, Exception):
+            raise self.allow
+        return (200, self.allow) if not isinstance(self.allow, int) else (self.allow, None)
 
     def get(self, path, deadline=None):
         self.seen.append(path)
@@ -69,7 +76,8 @@ def test_a_matching_chassis_passes_with_get_requests_only():
     assert result['read_compatible'] is True and result['write_compatible'] is True
     assert (result['ltos_version'], result['rest_api_version']) == ('7.08.009', '16.04.002')
     assert (result['rsc_slot'], result['rsc_model']) == ('rsc', 'rsc180')
-    assert client.seen == ['/api/status', '/api/configuration', RSC_CONFIG]
+    assert client.seen == ['/api/status', '/api/configuration', RSC_CONFIG, 'OPTIONS ' + RSC_CONFIG]
+    assert result['write_methods'] == ['GET', 'HEAD', 'OPTIONS', 'POST'] and result['write_style'] == 'post'
     assert 'documents' not in result
     checks = by_id(result)
     assert checks['selected_clock_cross_check']['detail'] == (
@@ -199,3 +207,22 @@ def test_a_capture_needs_a_path_and_check_mode_writes_nothing(tmp_path):
     path = str(tmp_path / 'ims1.json')
     result = api_check.run(FakeClient(ims()), capture_path=path, check_mode=True)
     assert result['changed'] is False and result['capture']['written'] is False and not os.path.exists(path)
+
+
+@pytest.mark.parametrize('allow, style, status, detail', [
+    (('GET', 'PUT'), 'post', 'fail', 'the object allows GET, PUT; write_style post sends POST: use write_style put or '
+                                     'put-parameters'),
+    (('GET', 'PUT'), 'put-parameters', 'pass', 'the object allows GET, PUT; write_style put-parameters sends PUT'),
+    (('GET',), 'put', 'fail', 'no write_style of this collection sends a method it allows'),
+    ((), 'post', 'fail', 'the object allows no method this collection knows'),
+    (None, 'post', 'not_applicable', 'no Allow header'),
+    (405, 'post', 'not_applicable', 'OPTIONS answered HTTP 405'),
+    (TransportError('ims1.example.net: no reply'), 'post', 'not_applicable', 'OPTIONS failed'),
+])
+def test_the_write_method_check(allow, style, status, detail):
+    result = api_check.run_checks(FakeClient(ims(), allow=allow), write_style=style)
+    check = by_id(result)['write_method']
+    assert check['status'] == status and detail in check['detail'], check
+    assert ('write_style %s' % style) in check['contract']
+    assert result['write_compatible'] is (status != 'fail')
+    assert result['write_methods'] == (list(allow) if isinstance(allow, tuple) else None)

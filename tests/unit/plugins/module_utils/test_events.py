@@ -428,4 +428,4 @@ def test_a_held_event_carries_count_and_first_time():
 def test_every_type_is_listed():
     assert set(events.EVENT_TYPES) == set([
         'startup', 'unreachable', 'reachable', 'switchover', 'mode_changed', 'front_panel_changed', 'sync_lost',
-        'sync_restored', 'failover_ready_changed', 'alarm_raised', 'alarm_cleared'])
+        'sync_restored', 'failover_ready_changed', 'alarm_raised', 'alarm_cleared', 'pending_changes_changed'])

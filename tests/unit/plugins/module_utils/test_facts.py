@@ -133,7 +133,9 @@ def test_device_facts_strip_and_fall_back():
                       'firmware': 'fw_7.08.004', 'api_version': 'LANTIME REST API V16.03.004',
                       # the versions as numbers (LTOS from the firmware text; the REST API from data.rest-api, here
                       # absent, else the "API Version" text)
-                      'ltos_version': '7.08.004', 'rest_api_version': '16.03.004'}
+                      'ltos_version': '7.08.004', 'rest_api_version': '16.03.004',
+                      # the envelope of this reply carries no changes.pending-changes
+                      'pending_changes': None}
 
 
 def test_bare_sub_tree_is_accepted():

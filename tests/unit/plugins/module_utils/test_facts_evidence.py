@@ -156,10 +156,11 @@ def test_versions_from_the_rest_api_block_else_the_text():
     assert facts.tokens_supported(None) is None
 
 
-def test_the_write_comes_from_the_api_map(monkeypatch):
+def test_the_write_comes_from_the_api_map():
     assert api_map.rsc_write('rsc1', 'auto') == ('POST', '/api/configuration/chassis0/slots/rsc1/module/rsc',
-                                                 {'switch-mode': 'auto'})
-    monkeypatch.setattr(api_map, 'WRITE_METHOD', 'PUT')
-    monkeypatch.setattr(api_map, 'WRITE_BODY_WRAPPER', 'parameters')
-    assert api_map.rsc_write('rsc', None, 'clk2') == ('PUT', '/api/configuration/chassis0/slots/rsc/module/rsc',
-                                                      {'parameters': {'selected-clock': 'clk2'}})
+                                                 {'switch-mode': 'auto'}, 'post')
+    assert api_map.rsc_write('rsc', None, 'clk2', style='put') == (
+        'PUT', '/api/configuration/chassis0/slots/rsc/module/rsc', {'selected-clock': 'clk2'}, 'put')
+    assert api_map.rsc_write('rsc', None, 'clk2', style='put-parameters') == (
+        'PUT', '/api/configuration/chassis0/slots/rsc/module/rsc', {'parameters': {'selected-clock': 'clk2'}},
+        'put-parameters')

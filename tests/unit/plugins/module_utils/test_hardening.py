@@ -316,7 +316,7 @@ class FakeClient:
         self.writes = []
         self.gets = []
 
-    def write(self, path, body, method):
+    def write(self, path, body, method, reply=None):
         self.writes.append((path, body))
         if self.write_error:
             raise self.write_error

@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.meinberg.lantime.plugins.module_utils.record import NO_ADDRESS, address_only, rsc_record
+from ansible_collections.meinberg.lantime.plugins.module_utils.record import CARD, NO_ADDRESS, address_only, finish, rsc_record
+from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils.rules import weakened_warning
 
 FIELDS = {'host', 'chassis', 'slot', 'address', 'desired', 'before', 'after', 'drift', 'changed', 'status', 'clocks',
@@ -27,7 +28,7 @@ def card(mode='auto', clock='clk1', alarms=()):
 
 def result(outcome, before=('manual', 'clk1'), after=('auto', 'clk1'), **extra):
     state = dict(zip(('switch_mode', 'selected_clock'), after))
-    out = {'outcome': outcome, 'rsc': card(*after), 'before': dict(zip(('switch_mode', 'selected_clock'), before)),
+    out = {'outcome': outcome, CARD: card(*after), 'before': dict(zip(('switch_mode', 'selected_clock'), before)),
            'after': state, 'drift': before != after, 'changed': outcome in ('changed', 'would_change')}
     out.update(extra)
     return out
@@ -100,3 +101,46 @@ def test_weakened_redundancy_is_a_warning_that_names_the_alarms():
     assert text == ('ims1, slot rsc: redundancy is weakened: clk2 not synchronized. The card already has the desired '
                     'state (switch_mode=auto, selected_clock=any), so nothing is changed.')
     assert 'nothing is changed' not in weakened_warning('x', card(alarms=['manual mode: no failover']), True, asked)
+
+
+def test_a_read_with_no_policy_names_the_alarms_and_no_desired_state():
+    read_only = {'switch_mode': None, 'selected_clock': None}
+    assert weakened_warning('ims1, slot rsc', card(alarms=['clk2 not synchronized']), False, read_only) == \
+        'ims1, slot rsc: redundancy is weakened: clk2 not synchronized.'
+
+
+def refused(option, text):
+    return {'failed': True, 'changed': False, 'outcome': 'refused', 'refusal': text, '_refusal_option': option,
+            CARD: card(), 'msg': 'ims1:443, slot rsc: refused, nothing was changed: %s.' % text}
+
+
+FORCE_TEXT = 'clk2 is not synchronized: ... Wait until clk2 is synchronized, or set force=true if you accept that'
+FAILOVER_TEXT = ('clk2 not synchronized. ..., but with require_failover_ready a chassis is changed only while ...; '
+                 'set require_failover_ready=false')
+
+
+@pytest.mark.parametrize('option, text, expected', [
+    (rules.FORCE_OPTION, FORCE_TEXT, FORCE_TEXT.replace('force=true', 'rsc_force=true')),
+    (rules.FAILOVER_OPTION, FAILOVER_TEXT, FAILOVER_TEXT.replace('require_failover_ready', 'rsc_require_failover_ready')),
+])
+def test_through_the_role_a_refusal_names_the_role_variable(option, text, expected):
+    out = finish(refused(option, text), dict(PARAMS, record=True), 'ims1_rsc', 'ims1', role_name='meinberg.lantime.rsc')
+    assert out['refusal'] == expected and out['msg'].endswith(': %s.' % expected)
+    assert out['record']['error'] == 'refused, nothing was changed: %s.' % expected
+    assert '_refusal_option' not in out and CARD not in out
+
+
+@pytest.mark.parametrize('role_name', [None, 'someone.else.rsc'])
+def test_outside_the_role_a_refusal_names_the_module_option(role_name):
+    out = finish(refused(rules.FORCE_OPTION, FORCE_TEXT), PARAMS, 'ims1_rsc', 'ims1', role_name=role_name)
+    assert out['refusal'] == FORCE_TEXT and 'rsc_' not in out['msg']
+
+
+@pytest.mark.parametrize('asked, recorded', [(None, False), (False, False), ('no', False), (True, True),
+                                             ('true', True), ('yes', True)])
+def test_the_record_only_when_asked(asked, recorded):
+    params = dict(PARAMS) if asked is None else dict(PARAMS, record=asked)  # a string on the module process path
+    out = finish(result('changed'), params, 'ims1_rsc', 'ims1')
+    assert ('record' in out) == recorded and CARD not in out and 'rsc' not in out
+    if recorded:
+        assert out['record']['status'] == 'changed' and out['record']['switchover_count'] == 2
