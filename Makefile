@@ -33,13 +33,14 @@ TEST_TREE := build/ansible-test/ansible_collections/meinberg/lantime
 PYTEST_WORKERS ?= 2
 
 # Everything `make test` runs, in order; each is a target of its own.
-CHECKS := sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs
+CHECKS := sanity units integration integration-module-path events installed doctest lint build tarball-lint importer docs-lint \
+	reuse changelog docs
 # The older ansible-core versions CI also runs (the newest is in CHECKS).
 MATRIX := sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 \
 	sanity-2.18 units-2.18 sanity-2.17 units-2.17 sanity-2.16 units-2.16 integration-2.16
 
 .PHONY: help setup venv tools links test-tree test matrix demo bench clean \
-	sanity units integration integration-module-path events lint build tarball-lint importer docs-lint reuse changelog docs \
+	sanity units integration integration-module-path events installed doctest lint build tarball-lint importer docs-lint reuse changelog docs \
 	sanity-2.20 units-2.20 sanity-2.19 units-2.19 integration-2.19 \
 	sanity-2.18 units-2.18 sanity-2.17 units-2.17 sanity-2.16 units-2.16 integration-2.16
 
@@ -119,7 +120,8 @@ integration: setup
 
 # The same module tests over a connection that is not local, so the modules run in a module process of their own
 # (the path of a task delegated to another host) instead of in the controller's process.
-MODULE_PATH_TESTS := test_rsc_info.py test_rsc.py test_slot_info.py test_api_check.py test_faults.py test_secrets.py test_hostile.py
+MODULE_PATH_TESTS := test_rsc_info.py test_rsc.py test_slot_info.py test_api_check.py test_faults.py test_secrets.py test_hostile.py \
+	test_rsc_result.py test_write_style.py test_write_trace.py test_staged.py test_messages.py
 integration-module-path: setup
 	LANTIME_TEST_MODULE_PATH=1 $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) \
 		$(addprefix tests/integration/,$(MODULE_PATH_TESTS))
@@ -140,6 +142,19 @@ $(foreach v,2.20 2.19 2.18 2.17 2.16,$(eval $(call core_targets,$(v))))
 # which tests/utils/java_home.sh finds or installs).
 events: setup .venv-eda/.installed
 	tests/utils/run_events_tests.sh $(CURDIR)/.venv-eda
+
+# The collection as users install and run it (tests/installed): built and installed from its tarball into a project
+# of their own, run through ansible-playbook, ansible, ansible-inventory and ansible-runner, then a shipped rulebook
+# through ansible-rulebook (with .venv-eda's Python and a Java 17 runtime).
+installed: setup .venv-eda/.installed
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/installed --ignore=tests/installed/test_eda.py
+	JAVA_HOME=$$(tests/utils/java_home.sh) .venv-eda/bin/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) \
+		tests/installed/test_eda.py
+
+# Every fenced shell and YAML block of README.md and docs/*.md, run against the simulator in a project directory
+# of its own per page, or skipped by a marker that says why (tests/doctest/run_docs.py has the rules).
+doctest: setup
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope tests/doctest
 
 matrix:
 	@tests/utils/run_checks.sh $(MATRIX)
