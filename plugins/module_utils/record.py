@@ -25,8 +25,9 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 ROLE = 'meinberg.lantime.rsc'
 # The rsc option a refusal may name -> the role variable that sets it.
 ROLE_VARIABLES = {rules.FAILOVER_OPTION: 'rsc_require_failover_ready', rules.FORCE_OPTION: 'rsc_force'}
-# The result keys tasks.py marks a refusal with (tasks.REFUSAL_OPTION) and keeps the card in (tasks.CARD); never
-# left in a result.
+# The result key with which tasks.py tells the rsc action plugin which option a refusal names (finish() adds the
+# role's words), and the one that holds the card as read, for the record made when asked (rsc_record()). The action
+# plugin removes both, so that the result stays short (rsc_info returns the card whole).
 REFUSAL_OPTION = '_refusal_option'
 CARD = '_card'
 UNRECORDED = 'the task failed before it could record a result'
@@ -96,7 +97,7 @@ def rsc_record(result, params, host_name, chassis):
     has_policy = any(value is not None for value in desired.values())
     record['status'] = rules.record_status(result, has_policy)
     if not result.get('failed'):
-        record['changed'] = result.get('outcome') == 'changed'
+        record['changed'] = result.get('outcome') in ('changed', rules.STAGED)  # a write was sent
         return record
     record['changed'] = bool(result.get('changed'))
     record['error'] = _error(result, address)

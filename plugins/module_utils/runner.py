@@ -74,18 +74,26 @@ def _unexpected(where, exc):
     return UNEXPECTED % (where, type(exc).__name__, device_text(str(exc)))
 
 
-def _named(warnings, address, host_name):
+# The module process cannot know the inventory host; it hands its warnings back under this key, with the address
+# they start with, and the action plugin that started it names the host in them (see run_module()).
+HANDED_BACK_WARNINGS = '_lantime_warnings'
+
+
+def named_warnings(warnings, address, host_name):
     """The warnings with the inventory host named before the address they start with ('<address>, slot rsc: ...'
-    becomes '<host_name> (<address>, slot rsc): ...'); as they are without a host_name."""
-    if not host_name or not address:
+    becomes '<host_name> (<address>, slot rsc): ...', '<address>: ...' becomes '<host_name> (<address>): ...', any
+    other text '<host_name>: ...'); as they are without a host_name, or when the host name is the address itself."""
+    warnings = [str(text) for text in warnings or []]
+    if not host_name or host_name == address:
         return warnings
     named = []
     for text in warnings:
-        if text.startswith(address + ', slot '):
-            slot, separator, rest = text[len(address) + 2:].partition(': ')
-            named.append('%s (%s, %s): %s' % (host_name, address, slot, rest) if separator else text)
-        elif text.startswith(address + ': '):
-            named.append('%s (%s): %s' % (host_name, address, text[len(address) + 2:]))
+        rest = text[len(address):] if address and text.startswith(address) else None
+        slot, separator, said = (rest or '')[len(', slot '):].partition(': ')
+        if rest is not None and rest.startswith(', slot ') and separator and slot:
+            named.append('%s (%s, slot %s): %s' % (host_name, address, slot, said))
+        elif rest is not None and rest.startswith(': '):
+            named.append('%s (%s): %s' % (host_name, address, rest[2:]))
         else:
             named.append('%s: %s' % (host_name, text))
     return named
@@ -98,9 +106,17 @@ def execute(definition, params, check_mode=False, diff=False, user_agent_extra=N
     as far as a client carries api_calls; warnings are the body's, then the client's, each naming host_name (the
     inventory host, when the caller knows it) and the address.
     """
+    result, address, warnings = _execute(definition, params, check_mode, diff, user_agent_extra)
+    if warnings:
+        result['warnings'] = named_warnings(warnings, address, host_name)
+    return result
+
+
+def _execute(definition, params, check_mode, diff, user_agent_extra):
+    """The result, the address the client named in its warnings (None before there is a client) and the warnings."""
     missing = connection.missing_options(params)
     if missing:
-        return {'failed': True, 'changed': False, 'msg': missing}
+        return {'failed': True, 'changed': False, 'msg': missing}, None, []
     task = Task(params, check_mode=check_mode, diff=diff)
     try:
         task.client = api.LantimeClient(user_agent_extra=user_agent_extra, **dict(
@@ -112,7 +128,7 @@ def execute(definition, params, check_mode=False, diff=False, user_agent_extra=N
         result = dict(exc.result, failed=True, msg=exc.msg)
     except Exception as exc:  # pylint: disable=broad-except
         if isinstance(exc, ConfigurationError) and task.client is None:  # the options cannot work: no request made
-            return {'failed': True, 'changed': False, 'msg': str(exc)}
+            return {'failed': True, 'changed': False, 'msg': str(exc)}, None, []
         # A reply no rule foresaw must still end in a clear failure, never in a traceback that may quote it.
         client = task.client
         result = dict(failed=True, **user_message(exc, client.host if client else params.get('host'),
@@ -122,9 +138,7 @@ def execute(definition, params, check_mode=False, diff=False, user_agent_extra=N
     if task.client is not None:
         result['api_calls'] = task.client.api_calls
         warnings += task.client.warnings
-    if warnings:
-        result['warnings'] = _named(warnings, task.host, host_name)
-    return result
+    return result, task.host, warnings
 
 
 def run_module(definition):
@@ -140,10 +154,12 @@ def run_module(definition):
         module.no_log_values.add(host)
     if not api.HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=api.REQUESTS_IMPORT_ERROR)
-    result = execute(definition, module.params, check_mode=module.check_mode, diff=module._diff,
-                     user_agent_extra='ansible-core/%s' % __version__)
-    for warning in result.pop('warnings', []):
-        module.warn(warning)
+    result, address, warnings = _execute(definition, module.params, module.check_mode, module._diff,
+                                         'ansible-core/%s' % __version__)
+    if warnings:
+        # Not module.warn(): the collection's action plugin, which started this process, names the inventory host in
+        # them and makes them the task's warnings.
+        result[HANDED_BACK_WARNINGS] = {'address': address, 'warnings': warnings}
     if result.pop('failed', False):
         module.fail_json(**result)
     module.exit_json(**result)

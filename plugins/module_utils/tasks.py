@@ -20,18 +20,13 @@ from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils import write_trace
 from ansible_collections.meinberg.lantime.plugins.module_utils.client import COLLECTION_VERSION
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import LantimeError, user_message
+from ansible_collections.meinberg.lantime.plugins.module_utils.record import CARD, REFUSAL_OPTION
 from ansible_collections.meinberg.lantime.plugins.module_utils.runner import TaskDefinition, TaskFailed
 
 MAX_WAIT = 3600
-# The result key that tells the rsc action plugin which option a refusal names (record.py adds the role's words);
-# the action plugin removes it from the result.
-REFUSAL_OPTION = '_refusal_option'
 # The result key that holds the write trace's content (write_trace.py) for the rsc action plugin, which writes it into
 # the write_trace directory on the controller and removes the key.
 TRACE = '_write_trace'
-# The result key that holds the card as read, for the record the action plugin makes when asked (record.py); the
-# action plugin removes it, so that the result stays short (rsc_info returns the card whole).
-CARD = '_card'
 
 
 def check_slot_option(task):
@@ -73,7 +68,8 @@ class Change:
         self.current = current
         self.where = '%s, slot %s' % (task.host, current['slot_id'])
         self.decision = rules.decide(current, task.params, self.where, pending_changes=pending_changes)
-        self.base = dict(before=self.decision['before'], drift=self.decision['drift'])
+        # pending_changes: the chassis' staged changes as last read (before the write until one is sent).
+        self.base = dict(before=self.decision['before'], drift=self.decision['drift'], pending_changes=pending_changes)
 
     def result(self, verdict, rsc, after, **extra):
         result = dict(self.base, outcome=verdict, after=after, failover_ready=rsc['failover_ready'])
@@ -158,13 +154,13 @@ def _verify(change, applied, written):
     verdict = rules.after_write(applied, change.decision, change.where, task.params['wait_timeout'],
                                 task.params['require_failover_ready'], allow_staged=task.params['allow_staged'])
     task.warnings.extend(verdict['warnings'])
+    change.base['pending_changes'] = applied['pending_changes']
     if applied['write_error']:
         change.base['status'] = applied['write_status']  # the HTTP status of the write's reply, as for any failed request
     if verdict['outcome'] == 'changed':
         return change.result('changed', seen, verdict['after'], changed=True, written=written)
     if verdict['outcome'] == rules.STAGED:
-        staged = change.result(rules.STAGED, seen, verdict['after'], changed=True, written=written,
-                               pending_changes=applied['pending_changes'])
+        staged = change.result(rules.STAGED, seen, verdict['after'], changed=True, written=written)
         if verdict['msg'] is None:
             return staged
         task.fail(verdict['msg'], **staged)

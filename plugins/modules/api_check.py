@@ -42,11 +42,13 @@ options:
     default: false
   capture_path:
     description:
-      - Write the capture file here, on the host the task runs on (the controller, with the local connection that
-        the C(meinberg.lantime.ims) inventory plugin sets). A missing directory is created, mode C(0700).
-      - A relative path is taken from the directory C(ansible-playbook) was started in (the user's working
-        directory on the controller), whatever directory the playbook is in, also when the task is delegated to
-        another host; C(~) is the controller user's home directory.
+      - Write the capture file here, on the host the task runs on. That is the controller with the local
+        connection that the C(meinberg.lantime.ims) inventory plugin sets; on a task delegated to another host (any
+        connection other than local) the module runs there and the file is written on that delegated host. A
+        missing directory is created, mode C(0700).
+      - A relative path is taken from the controller's working directory (the directory C(ansible-playbook) was
+        started in), whatever directory the playbook is in, and made absolute before the task runs, also when it
+        is delegated; C(~) is the controller user's home directory.
       - The file holds the documents read, redacted, and the checks run again on the redacted documents (so its
         C(api_check) part quotes nothing the documents do not keep), in the capture file format, which the
         collection's device simulator serves as a chassis (C(python3 tests/simulator --fixture FILE)). It is written

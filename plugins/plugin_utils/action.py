@@ -9,8 +9,9 @@ ansible_connection=local), so a module process per task buys nothing but its sta
 on the controller, the action plugin validates the options with the module's own argument spec (environment
 fallbacks and the task's environment included), runs the same task definition (module_utils/runner.py) and masks
 no_log values, as AnsibleModule would. On any other connection (a task delegated to a jump host) the module runs
-there as usual. On every supported core (2.16 and later) a task on the controller takes the in-process path;
-what differs between cores is bridged in compat.py.
+there as usual and hands its warnings back, for this plugin to name the inventory host in them as on the other path.
+On every supported core (2.16 and later) a task on the controller takes the in-process path; what differs between
+cores is bridged in compat.py.
 
 On both paths, an option set to null counts as not set, and a connection option the task does not set is taken
 from the host variable of the same name with a lantime_ prefix (lantime_host, which the inventory plugin sets,
@@ -33,7 +34,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import client as api
 from ansible_collections.meinberg.lantime.plugins.module_utils import connection
-from ansible_collections.meinberg.lantime.plugins.module_utils.runner import execute
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import HANDED_BACK_WARNINGS, execute, named_warnings
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.compat import OMITTED, template_variable
 from ansible_collections.meinberg.lantime.plugins.plugin_utils.paths import OutputPathError
 
@@ -58,6 +59,10 @@ class LantimeAction(ActionBase):
         if getattr(self._connection, 'transport', None) != 'local' or not api.HAS_REQUESTS:
             # Another host (or no requests library here): the module, there, does the work.
             result.update(self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars))
+            handed_back = result.pop(HANDED_BACK_WARNINGS, None)
+            if isinstance(handed_back, dict) and handed_back.get('warnings'):
+                result['warnings'] = list(result.get('warnings') or []) + named_warnings(
+                    handed_back['warnings'], handed_back.get('address'), self._host_name(task_vars))
             return self.finish(result, args, task_vars)
         with self._task_environment():
             validation = ArgumentSpecValidator(**self.DEFINITION.validator_args()).validate(args)

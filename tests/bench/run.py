@@ -62,7 +62,7 @@ def drift_target(hosts):
 
 
 # The role's task that runs the module (meinberg.lantime.rsc); the other per-host tasks are Ansible-only.
-MODULE_TASK = 'Bring the RSC card to the policy (read, check, change, read back)'
+MODULE_TASK = 'Read the RSC card and apply the policy, if one is set (read, check, change, read back)'
 
 
 class Config:

@@ -8,6 +8,8 @@ project's own ansible.cfg, the inventory directory with group_vars, and HTTPS ch
 
 import csv
 import json
+import shutil
+import tempfile
 
 from conftest import PASSWORD, VIEWER_PASSWORD
 
@@ -168,3 +170,40 @@ def test_the_role_in_a_playbook_of_the_users_own(project, sim):
     second = no_secret(project.run('ansible-playbook', '-i', 'inventory', 'site.yml'))
     assert second.returncode == 0, second.output
     assert recap(second, 'ims-a_rsc')['changed'] == 0 and recap(second, 'ims-b_rsc')['changed'] == 0
+
+
+def test_the_demo_playbook_as_docs_simulator_md_tells_installed_users(project, tmp_path):
+    """docs/simulator.md, "without a checkout": find the simulator with ansible-galaxy, start it as the guide does
+    (plain HTTP, user ops), write sim.ims.yml, then `ansible-playbook -i sim.ims.yml "$SIM/demo.yml"`."""
+    from conftest import InstalledSimulator  # pylint: disable=import-outside-toplevel
+    process = InstalledSimulator(project, '--no-tls', '--user', 'ops:S3cret-pass:admin', '--settle-ms', '100',
+                                 workdir=tmp_path / 'simulator')
+    process.start()
+    tmp = None
+    try:
+        inventory = tmp_path / 'sim.ims.yml'
+        inventory.write_text('plugin: meinberg.lantime.ims\nchassis:\n  - name: sim\n    host: %s\nusername: ops\n'
+                             'password: S3cret-pass\n' % process.devices[0]['url'], encoding='utf-8')
+        script = ('set -eo pipefail\n'
+                  'COLLECTIONS=$(ansible-galaxy collection list meinberg.lantime --format json \\\n'
+                  '  | python3 -c \'import json, sys; print(next(iter(json.load(sys.stdin))))\')\n'
+                  'SIM=$COLLECTIONS/meinberg/lantime/tests/simulator\n'
+                  'ansible-playbook -i %s "$SIM/demo.yml"\n' % inventory)
+        # A short TMPDIR of its own (the demo's reports go there; ansible-core puts a socket there too).
+        tmp = tempfile.mkdtemp(prefix='demo-')
+        result = project.run('bash', '-c', script, env={'LANTIME_USERNAME': 'ops', 'LANTIME_PASSWORD': 'S3cret-pass',
+                                                        'TMPDIR': tmp, 'NO_COLOR': '1'})
+    finally:
+        process.stop()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    assert result.returncode == 0, result.output[-6000:]
+    output = result.output
+    assert 'S3cret-pass' not in output
+    recap = output[output.rindex('PLAY RECAP'):]
+    assert 'sim_rsc' in recap and 'failed=0' in recap and 'failed=1' not in recap, output[-6000:]
+    # What the story shows: the facts table, the drift check's verdict, and the card failing over on its own after
+    # the clock in use lost sync.
+    assert 'PLAY [Read every RSC card]' in output and 'PLAY [Demo 5/5: a clock failure' in output, output[-6000:]
+    flat = ' '.join(output.split())
+    assert 'sim_rsc: clk1 lost sync, the card switched to clk2 on its own' in flat, output[-6000:]

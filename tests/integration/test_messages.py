@@ -59,5 +59,27 @@ def test_a_read_only_run_reads_as_one_and_its_warnings_name_the_inventory_host(t
     assert ('chassis1_rsc (%s, slot rsc): redundancy is weakened: clk2 not synchronized.' % address) in output
     assert 'nothing is changed' not in output and 'desired state' not in output
     assert 'Bring the RSC card to the policy' not in output
-    assert 'TASK [meinberg.lantime.rsc : Read the RSC card (no policy set: read only)]' in output
+    assert ('TASK [meinberg.lantime.rsc : Read the RSC card and apply the policy, if one is set (read, check, change, '
+            'read back)]') in output
     assert '"msg": "Read 1 RSC card."' in output
+
+
+@pytest.mark.parametrize('connection', ['local', 'remote_loopback'], ids=['in-process', 'module-process'])
+def test_warnings_name_the_inventory_host_on_both_paths(tmp_path, simulator_factory, connection):
+    """Over a connection that is not local (a delegated task) the module runs in a process of its own, which does not
+    know the inventory host: its warnings must still name it."""
+    sim = simulator_factory(*ADMIN)
+    sim.set_clock('clk2', False)
+    inventory = plugin_inventory(tmp_path, sim, ('chassis1',))
+    plays = play(task('read', 'meinberg.lantime.rsc'), hosts='chassis1_rsc')
+    plays[0]['vars']['ansible_connection'] = connection  # over the inventory plugin's host variable
+    run = run_playbook(tmp_path, plays, inventory=inventory, env=CREDENTIALS)
+    assert run.rc == 0, run.output
+    address = sim.url().split('://', 1)[1]
+    warnings = ['chassis1_rsc (%s, slot rsc): redundancy is weakened: clk2 not synchronized.' % address,
+                'chassis1_rsc (%s): the credentials go over plain HTTP, readable by anyone on the network; use https:// '
+                'unless this management network is trusted' % address]
+    assert run.result('read')['warnings'] == warnings, run.output
+    output = ' '.join(run.output.split())
+    assert all('[WARNING]: ' + text in output for text in warnings), run.output
+    assert '_lantime_warnings' not in run.output

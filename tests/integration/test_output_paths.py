@@ -24,6 +24,12 @@ def run_from(tmp_path, cwd, playbook, inventory, *args, env=None):
     return completed, elsewhere
 
 
+def recap_hosts(output):
+    """The hosts of the play recap, without localhost (where the capture picks its hosts)."""
+    return [line.split()[0] for line in output.split('PLAY RECAP')[1].splitlines()
+            if ' : ok=' in line and line.split()[0] != 'localhost']
+
+
 def files(directory):
     return sorted(str(path.relative_to(directory)) for path in directory.rglob('*') if path.is_file())
 
@@ -58,7 +64,41 @@ def test_capture_runs_once_per_chassis_with_its_default_directory(tmp_path, simu
     assert completed.returncode == 0, output
     assert files(work) == ['lantime-captures/fra-ims1.json', 'lantime-captures/muc-ims2.json']
     # One task line per chassis, through its RSC card; no slot host is skipped, as none is in the play.
-    recap = [line.split()[0] for line in output.split('PLAY RECAP')[1].splitlines() if ' : ok=' in line]
-    assert recap == ['fra-ims1_rsc', 'muc-ims2_rsc']
+    assert recap_hosts(output) == ['fra-ims1_rsc', 'muc-ims2_rsc']
     assert 'skipping:' not in output and 'skipped=0' in output
     assert output.count('Capture: %s/lantime-captures/' % work) == 2
+
+
+def test_capture_takes_each_chassis_of_any_pattern_once(tmp_path, simulator_factory):
+    """A pattern of slot hosts (a slot-type group, one slot host) or a static inventory without the plugin's groups
+    captures the chassis of the hosts it matches, each once; a pattern that matches nothing fails."""
+    sim = simulator_factory('--no-tls', '--user', 'viewer:%s:info' % VIEWER_PASSWORD, '--devices', '2')
+    inventory = plugin_inventory(tmp_path, sim, ('fra-ims1', 'muc-ims2'))
+    static = tmp_path / 'static.ini'
+    static.write_text('[clocks]\nfra-clock ansible_connection=local lantime_host=%s lantime_chassis=fra-ims1\n'
+                      'fra-clock2 ansible_connection=local lantime_host=%s lantime_chassis=fra-ims1\n'
+                      'muc-card ansible_connection=local lantime_host=%s\n' % (sim.url(0), sim.url(0), sim.url(1)),
+                      encoding='utf-8')
+    viewer = {'LANTIME_USERNAME': 'viewer', 'LANTIME_PASSWORD': VIEWER_PASSWORD}
+    cases = [
+        (inventory, 'lantime_clk', ['fra-ims1_clk1', 'muc-ims2_clk1'], ['fra-ims1.json', 'muc-ims2.json']),
+        (inventory, 'fra-ims1_clk2', ['fra-ims1_clk2'], ['fra-ims1.json']),
+        (inventory, 'lantime_clk:lantime_rsc', ['fra-ims1_rsc', 'muc-ims2_rsc'], ['fra-ims1.json', 'muc-ims2.json']),
+        (str(static), 'clocks', ['fra-clock', 'muc-card'], ['fra-ims1.json', 'muc-card.json']),
+    ]
+    for index, (source, pattern, hosts, captured) in enumerate(cases):
+        work = tmp_path / ('work%d' % index)
+        completed, dummy = run_from(tmp_path, work, 'meinberg.lantime.capture', source, '-e',
+                                    'capture_hosts=%s' % pattern, env=viewer)
+        output = completed.stdout + completed.stderr
+        assert completed.returncode == 0, pattern + output
+        assert files(work) == ['lantime-captures/%s' % name for name in captured], pattern + output
+        assert recap_hosts(output) == hosts, pattern + output
+        assert output.count('Capture: %s/lantime-captures/' % work) == len(captured), pattern + output
+
+    completed, dummy = run_from(tmp_path, tmp_path / 'none', 'meinberg.lantime.capture', inventory, '-e',
+                                'capture_hosts=no_such_group', env=viewer)
+    output = ' '.join((completed.stdout + completed.stderr).split())
+    assert completed.returncode == 2, output
+    assert 'capture_hosts=no_such_group matches no host of the inventory, so there is no chassis to capture' in output
+    assert files(tmp_path / 'none') == []

@@ -189,8 +189,8 @@ def test_rollout_stops_at_a_failing_canary_and_leaves_the_rest_untouched(tmp_pat
                                         'clk2 is not synchronized.' % sim.url(0))
         assert 'rsc_require_failover_ready=false' in failed['msg']
         # The later batches never started: the role ran on the canary only.
-        hosts = set(r['host'] for r in rollout
-                    if r['task'].endswith('Bring the RSC card to the policy (read, check, change, read back)'))
+        role_task = 'Read the RSC card and apply the policy, if one is set (read, check, change, read back)'
+        hosts = set(r['host'] for r in rollout if r['task'].endswith(role_task))
         assert hosts == {'ims1_rsc'}
         assert [len(posts(sim, i)) for i in range(3)] == setup_posts
         assert [effective(sim, i) for i in range(3)] == [('manual', 'clk1')] * 3

@@ -74,8 +74,8 @@ def test_pre_flight_check_mode_change_and_read_back(tmp_path, simulator_factory)
     assert [effective(sim, i) for i in range(4)] == [('manual', 'clk1'), ('auto', 'clk1'), ('auto', 'clk1'),
                                                      ('auto', 'clk1')]
     # Every change was read back: after its one write, the rsc task read the card until it showed the change.
-    changes = dict((r['host'], r['result']) for r in run.results
-                   if r['task'].endswith('Bring the RSC card to the policy (read, check, change, read back)'))
+    role_task = 'Read the RSC card and apply the policy, if one is set (read, check, change, read back)'
+    changes = dict((r['host'], r['result']) for r in run.results if r['task'].endswith(role_task))
     for host in ('manual_rsc', 'repair_rsc'):
         calls = [(c['method'], c['status']) for c in changes[host]['api_calls']]
         assert [method for method, dummy in calls].count('POST') == 1 and calls[-1] == ('GET', 200), calls

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.meinberg.lantime.plugins.module_utils import connection
-from ansible_collections.meinberg.lantime.plugins.module_utils.runner import _named
+from ansible_collections.meinberg.lantime.plugins.module_utils.runner import named_warnings
 
 NO_CREDENTIALS = ('no credentials: set username and password (or token) on the task, as host variables '
                   'lantime_username/lantime_password (or lantime_token), or in LANTIME_USERNAME/LANTIME_PASSWORD '
@@ -43,8 +43,25 @@ def test_warnings_name_the_inventory_host_before_the_address():
     warnings = ['127.0.0.1:28101, slot rsc: redundancy is weakened: clk2 not synchronized.',
                 '127.0.0.1:28101: the credentials go over plain HTTP',
                 'something else']
-    assert _named(warnings, '127.0.0.1:28101', 'chassis1_rsc') == [
+    assert named_warnings(warnings, '127.0.0.1:28101', 'chassis1_rsc') == [
         'chassis1_rsc (127.0.0.1:28101, slot rsc): redundancy is weakened: clk2 not synchronized.',
         'chassis1_rsc (127.0.0.1:28101): the credentials go over plain HTTP',
         'chassis1_rsc: something else']
-    assert _named(warnings, '127.0.0.1:28101', None) == warnings
+    assert named_warnings(warnings, '127.0.0.1:28101', None) == warnings
+
+
+@pytest.mark.parametrize('address, text, named', [
+    # another device whose address starts with this one's: not this address
+    ('10.0.0.1', '10.0.0.12: retrying', 'ims1_rsc: 10.0.0.12: retrying'),
+    ('10.0.0.1', '10.0.0.1, slot : odd', 'ims1_rsc: 10.0.0.1, slot : odd'),
+    ('10.0.0.1', '10.0.0.1, slot rsc without a colon', 'ims1_rsc: 10.0.0.1, slot rsc without a colon'),
+    (None, 'no client yet', 'ims1_rsc: no client yet'),
+    ('10.0.0.1', '', 'ims1_rsc: '),
+])
+def test_naming_a_warning_never_loses_or_misplaces_its_text(address, text, named):
+    assert named_warnings([text], address, 'ims1_rsc') == [named]
+
+
+def test_a_host_named_by_its_address_is_not_named_twice():
+    assert named_warnings(['10.0.0.1: retrying'], '10.0.0.1', '10.0.0.1') == ['10.0.0.1: retrying']
+    assert named_warnings(None, '10.0.0.1', 'ims1_rsc') == []
