@@ -630,12 +630,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning('%s: chassis %r (%s): its slot data cannot be used (%s); its slots are left out'
                                      % (self.NAME, result['name'], result['url'], type(exc).__name__))
                 continue
-            candidates = facts.rsc_candidate_ids(result['slots'])
-            if len(candidates) > 1:
-                self.display.warning('%s: chassis %r (%s) has several slots that hold an RSC card (%s); each is a host of '
-                                     'its own in lantime_rsc, and a task on this chassis must name its card with slot '
-                                     '(lantime_slot_id); none is chosen on its own'
-                                     % (self.NAME, result['name'], result['url'], ', '.join(candidates)))
+            self._warn_rsc_candidates(result)
             if not slots:
                 continue
             chassis_group = self._unique(owners, 'lantime_chassis_' + safe_group(result['name']), result['name'],
@@ -673,6 +668,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_composed_groups(composed_groups, variables, host, strict=strict)
             self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict)
         return len(plan)
+
+    def _warn_rsc_candidates(self, result):
+        """A chassis with several slots that hold an RSC card: the tasks on it must name the card."""
+        candidates = facts.rsc_candidate_ids(result['slots'])
+        if len(candidates) > 1:
+            self.display.warning('%s: chassis %r (%s) has several slots that hold an RSC card (%s); each is a host of '
+                                 'its own in lantime_rsc, and a task on this chassis must name its card with slot '
+                                 '(lantime_slot_id); none is chosen on its own'
+                                 % (self.NAME, result['name'], result['url'], ', '.join(candidates)))
 
     def _unique(self, owners, name, chassis_name, kind, separator):
         """name, or name with a numeric suffix when another chassis (or an earlier slot) already has it."""

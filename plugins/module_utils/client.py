@@ -204,11 +204,10 @@ class LantimeClient:
                  use_proxy=True, timeout=30, retries=3, session=None, sleep=time.sleep, user_agent_extra=None,
                  write_style=None):
         self.base_url = checked_base_url(host, username, password, token, validate_certs, ca_path, timeout, retries)
+        # Only checked here: the tasks build the write in their write_style, and the client sends what it is handed.
         if write_style is not None and write_style not in api_map.WRITE_STYLE_NAMES:
             raise ConfigurationError('invalid options: write_style: must be one of %s'
                                      % ', '.join(api_map.WRITE_STYLE_NAMES))
-        # The write style the task was given (tasks build the write with it; the client sends what it is handed).
-        self.write_style = write_style or api_map.DEFAULT_WRITE_STYLE
         if not HAS_REQUESTS:
             raise LantimeError('the Python library requests is needed on the controller: pip install requests')
         self.host = self.base_url.split('://', 1)[1].split('/', 1)[0]

@@ -21,6 +21,7 @@ from collections import namedtuple
 
 from ansible.module_utils.common.parameters import env_fallback
 
+from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ConfigurationError
 
 HOST_VARIABLE_PREFIX = 'lantime_'
@@ -114,9 +115,9 @@ OPTIONS = (
     _option('use_proxy', 'bool', True, True),
     _option('timeout', 'int', 30, 10, check=_check_timeout),
     _option('retries', 'int', 3, 1, check=_check_retries),
-    # How the device takes a configuration write (api_map.WRITE_STYLES; a unit test keeps the two equal). The
-    # plugins never write, so it is the modules' only.
-    _option('write_style', 'str', 'post', None, choices=('post', 'put', 'put-parameters')),
+    # How the device takes a configuration write (api_map.WRITE_STYLES). The plugins never write, so it is the
+    # modules' only.
+    _option('write_style', 'str', api_map.DEFAULT_WRITE_STYLE, None, choices=api_map.WRITE_STYLE_NAMES),
 )
 BY_NAME = dict((option.name, option) for option in OPTIONS)
 # The plugins (inventory, event source) take the chassis addresses elsewhere and never write: every option but host

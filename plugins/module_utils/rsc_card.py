@@ -66,8 +66,8 @@ def apply_change(client, slot_id, request, asked, before, clock_slots, wait_time
     or wait_timeout seconds have passed; every read is bounded by the same deadline. A write the device
     refused with a 3xx/4xx is watched for REFUSED_WRITE_SETTLE seconds only (it was most likely not applied,
     and the reads prove it); so is a write the card does not show while the chassis' staged changes rose above
-    pending_before (STAGED_WRITE_SETTLE: it was most likely staged). When the slot read has no slot object, the polls
-    fall back to the chassis read.
+    pending_before (STAGED_WRITE_SETTLE from the first read that shows the rise: it was most likely staged). When
+    the slot read has no slot object, the polls fall back to the chassis read.
 
     outcome: shown (the card shows the asked state), seen (last rsc facts read, or None), changed (the truth
     as far as the reads show it), write_error (the write's error text, or None), write_status (its HTTP status,
@@ -89,9 +89,8 @@ def apply_change(client, slot_id, request, asked, before, clock_slots, wait_time
         trace.replied(reply, write_error is not None)
     refused = write_status is not None and 300 <= write_status < 500
     watch_until = min(deadline, monotonic() + REFUSED_WRITE_SETTLE) if refused else deadline
-    staged_until = min(deadline, monotonic() + STAGED_WRITE_SETTLE)
     seen, shown, read_error, pending = _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic,
-                                             sleep, (pending_before or 0, staged_until))
+                                             sleep, pending_before or 0)
     if seen is None:
         changed = True  # unknown: the write may have been applied, and nothing read says otherwise
     elif shown:
@@ -103,11 +102,12 @@ def apply_change(client, slot_id, request, asked, before, clock_slots, wait_time
             'write_refused': refused, 'write_hint': write_hint, 'read_error': read_error, 'pending_changes': pending}
 
 
-def _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic, sleep, staged=(0, None)):
+def _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic, sleep, pending_before=0):
     """Read the card until it shows asked or watch_until passes: (last rsc facts read or None, whether they show asked,
     last read error, the staged changes the last read reported or None).
 
-    staged is (pending-changes before the write, the time until which a write that raised it is watched)."""
+    Once a read that does not show asked reports more staged changes than pending_before, the card is watched for
+    STAGED_WRITE_SETTLE seconds from that read on, no longer."""
     seen = read_error = pending = None
     full_read = False
     while True:
@@ -123,8 +123,9 @@ def _poll(client, slot_id, clock_slots, asked, deadline, watch_until, monotonic,
         except LantimeError as exc:
             read_error = str(exc)
         shown = seen is not None and rules.shows(seen, **asked)
-        if not shown and pending is not None and pending > staged[0] and staged[1] is not None:
-            watch_until = min(watch_until, staged[1])
+        if not shown and pending is not None and pending > pending_before:
+            watch_until = min(watch_until, monotonic() + STAGED_WRITE_SETTLE)
+            pending_before = pending  # the settle starts at the first read that shows the rise
         if shown or monotonic() + POLL_INTERVAL >= watch_until:
             return seen, shown, read_error, pending
         sleep(POLL_INTERVAL)
@@ -155,5 +156,10 @@ def refusal_hint(request, status, headers):
                   'and the write trace (docs/real-device.md)')
     else:
         advice = 'try write_style %s (%s)' % (' or '.join(candidates), where)
-    return ('HTTP %d to write_style %s (%s) may mean this device takes writes in another style: %s; %s. The write was '
+    text = ('HTTP %d to write_style %s (%s) may mean this device takes writes in another style: %s; %s. The write was '
             'sent once and not repeated in another style.' % (status, request.style, sent, said, advice))
+    if status == 404:
+        text += (' A 404 may also mean that the configuration path %s is wrong for this card (for example a card in '
+                 'slot scu1 whose configuration lives elsewhere): compare it with the configuration tree of a capture '
+                 '(the playbook meinberg.lantime.capture) before trying other styles.' % request.path)
+    return text

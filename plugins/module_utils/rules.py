@@ -362,11 +362,17 @@ def decide(current, params, where, pending_changes=None):
     return decision
 
 
-def is_staged(applied, pending_before):
-    """True when a write the card does not show went into the chassis' staged changes: pending-changes went up."""
+def pending_rose(applied, pending_before):
+    """True when the reads after a write report more staged changes than the read before it."""
     after = applied.get('pending_changes')
-    return (not applied['shown'] and applied['seen'] is not None and isinstance(after, int)
-            and after > (pending_before or 0))
+    return isinstance(after, int) and not isinstance(after, bool) and after > (pending_before or 0)
+
+
+def is_staged(applied, pending_before):
+    """True when a write the device accepted and the card does not show went into the chassis' staged changes:
+    pending-changes went up. A write refused or unanswered is never staged, whoever raised the count meanwhile."""
+    return (not applied['shown'] and applied['seen'] is not None and not applied.get('write_refused')
+            and not applied.get('write_error') and pending_rose(applied, pending_before))
 
 
 def after_write(applied, decision, where, wait, require_failover_ready, allow_staged=False):
@@ -390,6 +396,8 @@ def after_write(applied, decision, where, wait, require_failover_ready, allow_st
     if applied['write_error']:
         verdict['warnings'].append('%s: the write got no proper reply (%s), but the card shows the asked state'
                                    % (where, applied['write_error']))
+    if pending_rose(applied, decision.get('pending_before')):
+        verdict['warnings'].append(unsaved_text(where, applied, decision))
     verdict['msg'] = not_failover_ready(where, seen, decision['asked']) if require_failover_ready else None
     if verdict['msg'] is None:
         verdict['outcome'] = 'changed'
@@ -425,6 +433,16 @@ def staged_text(where, applied, decision):
             'holds %s (changes.pending-changes was %s before the write). The change takes effect only once '
             'applied: %s.'
             % (where, managed(applied['seen']), _staged_changes(applied['pending_changes']),
+               decision.get('pending_before') if decision.get('pending_before') is not None else 'not reported',
+               m.APPLY_STAGED_HINT))
+
+
+def unsaved_text(where, applied, decision):
+    """A write the card shows while the chassis' staged changes went up: applied, but perhaps not saved."""
+    return ('%s: the change is applied (the card shows it), but the chassis now holds %s (changes.pending-changes was '
+            '%s before the write): the device may hold it unsaved, not yet its startup configuration. To keep it, %s. '
+            'Until then the next change is refused as staged changes this task did not make, unless force=true.'
+            % (where, _staged_changes(applied['pending_changes']),
                decision.get('pending_before') if decision.get('pending_before') is not None else 'not reported',
                m.APPLY_STAGED_HINT))
 

@@ -31,7 +31,9 @@ description:
     write, since applying ours could apply those too (O(force=true) writes anyway, with a warning). When after the
     write the card does not show the change and that count went up, the device staged the change instead of applying
     it; the task reports RV(outcome=staged) with C(changed=true) and says how to apply it on the device, and fails
-    unless O(allow_staged=true).
+    unless O(allow_staged=true). When the card shows the change but that count went up all the same (the device
+    applied it but may hold it unsaved), the task reports RV(outcome=changed) and warns that the next change is refused
+    until the staged changes are saved or applied on the device.
   - How an IMS chassis takes RSC settings over the REST API is not publicly documented; the write this module sends
     (one C(POST) of the changed keys to the card's configuration object, or a C(PUT) with O(write_style)) is an
     assumption kept in one place in the collection (see the collection's API contract page).
@@ -208,10 +210,14 @@ failover_ready:
   type: bool
 pending_changes:
   description:
-    - The chassis' staged configuration changes (C(changes.pending-changes)) as the last read back reported them.
-  returned: when RV(outcome=staged)
+    - The chassis' staged configuration changes (C(changes.pending-changes)) as last read - by the read before the
+      write for RV(outcome=compliant), RV(outcome=would_change) and RV(outcome=refused), by the reads after it
+      otherwise. Null when the device does not report the count (or no read after the write succeeded).
+    - Above 0 after RV(outcome=changed), the change is applied but the device may hold it unsaved; the module warns,
+      and the next change is refused until the staged changes are saved or applied on the device (or O(force=true)).
+  returned: when the card could be read
   type: int
-  sample: 1
+  sample: 0
   version_added: 0.3.0
 write_trace:
   description: The trace file written for this task's write (see O(write_trace)), as an absolute path.

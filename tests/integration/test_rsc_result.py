@@ -22,7 +22,7 @@ ANSIBLE_KEYS = {'changed', 'failed', 'msg', 'warnings', 'deprecations', 'invocat
 # What the task keeps for its action plugin or used to return by default; none of it may reach the user.
 NOT_RETURNED = {'rsc', 'device', '_card', '_refusal_option'}
 # Documented keys that need a device or an option these outcomes do not have; their own tests return them.
-RETURNED_ELSEWHERE = {'pending_changes', 'write_trace'}
+RETURNED_ELSEWHERE = {'write_trace'}
 MAX_ADHOC_LINES = 60
 
 

@@ -132,7 +132,7 @@ def test_latency_from_the_command_line(simulator_factory):
 
 # The settings of the module-wide simulator as started (tests/integration/conftest.py's DEFAULT_OPTIONS).
 START_SETTINGS = {"api-enabled": True, "latency-ms": 0, "settle-ms": 200, "token-ttl": 600, "stage-writes": False,
-                  "write-style": "post", "write-reply-headers": [], "write-reply-fields": {}}
+                  "unsaved-writes": False, "write-style": "post", "write-reply-headers": [], "write-reply-fields": {}}
 
 
 def test_settings_are_validated_and_reported(sim):

@@ -70,6 +70,9 @@ def parse_args(argv):
     parser.add_argument("--token-ttl", type=non_negative, default=600, metavar="SECONDS", help="lifetime of API tokens")
     parser.add_argument("--stage-writes", action="store_true",
                         help="hold every accepted configuration write staged (pending-changes goes up, the status does not change) until POST /_sim/apply")
+    parser.add_argument("--unsaved-writes", action="store_true",
+                        help="apply every accepted configuration write as usual but count it in pending-changes "
+                        "(applied, not yet saved) until POST /_sim/apply")
     parser.add_argument("--write-style", choices=("post", "put", "put-parameters"), default="post",
                         help="how the RSC configuration object takes a write: POST of the keys (default), PUT of the keys, "
                         "or PUT of {\"parameters\": {...}}; other methods get 405 with an Allow header")
@@ -102,7 +105,7 @@ def run(args, workdir):
         sys.stderr.write("no --user given: default user admin, password admin, level admin\n")
     options = Options(users, api_enabled=not args.api_disabled, latency_ms=args.latency_ms,
                       settle_ms=args.settle_ms, token_ttl=args.token_ttl, stage_writes=args.stage_writes,
-                      write_style=args.write_style)
+                      write_style=args.write_style, unsaved_writes=args.unsaved_writes)
     raise_file_limit()
     devices = build_devices(args, options)
     context, ca_cert = None, None

@@ -329,6 +329,7 @@ def _control_settings(device, body):
             isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair) for pair in value),
         "write-reply-fields": lambda value: isinstance(value, dict),
         "stage-writes": lambda value: isinstance(value, bool),
+        "unsaved-writes": lambda value: isinstance(value, bool),
     }
     for key, value in body.items():
         if key not in checks:

@@ -24,10 +24,11 @@ class Options:
     """Settings shared by all devices of one simulator process (from the command line)."""
 
     def __init__(self, users, api_enabled=True, latency_ms=0, settle_ms=300, token_ttl=600.0, stage_writes=False,
-                 write_style="post"):
+                 write_style="post", unsaved_writes=False):
         self.users = users  # name -> (password, level)
         self.settings = {"api-enabled": api_enabled, "latency-ms": latency_ms,
                          "settle-ms": settle_ms, "token-ttl": token_ttl, "stage-writes": stage_writes,
+                         "unsaved-writes": unsaved_writes,
                          # the one write style the RSC configuration object takes (sim_api.WRITE_STYLES); the
                          # write-reply-* settings add headers and top-level fields to a write's 200 reply
                          "write-style": write_style, "write-reply-headers": [], "write-reply-fields": {}}
@@ -69,6 +70,8 @@ class Device:
             self.settings = dict(self.options.settings)
             # staged configuration: the RSC writes held back (stage-writes) and a count of changes made by others
             self.staged_writes = []
+            # applied writes the device holds unsaved (unsaved-writes): counted in pending-changes until applied
+            self.unsaved_writes = 0
             changes = self.status.get("changes")
             initial = changes.get("pending-changes") if isinstance(changes, dict) else None
             # a document that already holds staged changes keeps them, as changes made by others
@@ -187,7 +190,8 @@ class Device:
         """Validate and store an RSC configuration write. Returns (error text or None, new configuration).
 
         With the setting stage-writes, an accepted write is held staged: pending-changes goes up, the configuration
-        and the status stay as they are until apply_staged()."""
+        and the status stay as they are until apply_staged(). With unsaved-writes, it is applied as usual and also
+        counted in pending-changes (applied, not yet saved) until apply_staged()."""
         error = self.rsc.validate(changes)
         if error:
             return error, None
@@ -199,12 +203,15 @@ class Device:
             self.rsc.write(changes, time.monotonic(), self.settings["settle-ms"] / 1000.0)
             self._render_rsc()
             self._config_changed()
+            if self.settings.get("unsaved-writes"):
+                self.unsaved_writes += 1
+                self._show_pending()
         return None, dict(self.rsc.config)
 
     def _show_pending(self):
         """The envelope's changes.pending-changes: the staged writes and the changes staged by others (caller holds
         the lock)."""
-        count = len(self.staged_writes) + self.foreign_staged
+        count = self._pending_count()
         changes = self.status.get("changes")
         if not isinstance(changes, dict):
             if not count:
@@ -218,14 +225,17 @@ class Device:
             self.refresh()
             self.foreign_staged = count
             self._show_pending()
-            return len(self.staged_writes) + self.foreign_staged
+            return self._pending_count()
+
+    def _pending_count(self):
+        return len(self.staged_writes) + self.foreign_staged + self.unsaved_writes
 
     def apply_staged(self):
         """Apply every staged change, as the device's apply command would: staged RSC writes then settle as usual."""
         with self.lock:
             self.refresh()
-            applied = len(self.staged_writes) + self.foreign_staged
-            writes, self.staged_writes, self.foreign_staged = self.staged_writes, [], 0
+            applied = self._pending_count()
+            writes, self.staged_writes, self.foreign_staged, self.unsaved_writes = self.staged_writes, [], 0, 0
             for changes in writes:
                 self.rsc.write(changes, time.monotonic(), self.settings["settle-ms"] / 1000.0)
             if writes:
@@ -317,7 +327,7 @@ class Device:
                 "uptime": self.uptime(),
                 "rsc": self.rsc.state(time.monotonic()) if self.rsc is not None else None,
                 "staged": {"writes": [dict(changes) for changes in self.staged_writes], "foreign": self.foreign_staged,
-                           "pending-changes": len(self.staged_writes) + self.foreign_staged},
+                           "unsaved": self.unsaved_writes, "pending-changes": self._pending_count()},
             }
 
     def update_settings(self, values):

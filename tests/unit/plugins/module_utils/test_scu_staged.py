@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.meinberg.lantime.plugins.module_utils import api_map
 from ansible_collections.meinberg.lantime.plugins.module_utils import events
 from ansible_collections.meinberg.lantime.plugins.module_utils import facts
+from ansible_collections.meinberg.lantime.plugins.module_utils import rsc_card
 from ansible_collections.meinberg.lantime.plugins.module_utils import rules
 from ansible_collections.meinberg.lantime.plugins.module_utils.errors import ReplyShapeError
 
@@ -170,3 +171,77 @@ def test_a_change_of_pending_changes_is_an_event():
     assert changes == [] and state['pending_changes'] == 2
     state, changes = events.step(state, rsc, pending_changes=0)
     assert [(c['before'], c['after']) for c in changes] == [(2, 0)]
+
+
+def test_a_refused_or_unanswered_write_is_never_staged_even_when_the_count_rose():
+    # Someone else staged a change while the device refused ours: a refusal, with its write_style hint kept.
+    decision = rules.decide(current(), PARAMS, 'w', pending_changes=0)
+    refused = dict(applied(1), write_error='HTTP 405: Method Not Allowed', write_status=405, write_refused=True,
+                   changed=False)
+    verdict = rules.after_write(refused, decision, 'w', 30, False, allow_staged=True)
+    assert verdict['outcome'] == 'failed' and 'the device refused the write' in verdict['msg']
+    assert not rules.is_staged(refused, 0)
+    unanswered = dict(applied(1), write_error='no reply', write_status=None)
+    assert not rules.is_staged(unanswered, 0)
+    assert rules.after_write(unanswered, decision, 'w', 30, False)['outcome'] == 'failed'
+
+
+def test_a_change_shown_while_the_count_rose_is_changed_with_a_warning():
+    decision = rules.decide(current(), PARAMS, 'ims1, slot scu1', pending_changes=0)
+    verdict = rules.after_write(applied(1, shown=True), decision, 'ims1, slot scu1', 30, False)
+    assert verdict['outcome'] == 'changed' and verdict['msg'] is None
+    assert len(verdict['warnings']) == 1
+    warning = verdict['warnings'][0]
+    assert warning.startswith('ims1, slot scu1: the change is applied (the card shows it), but the chassis now holds '
+                              '1 staged configuration change (changes.pending-changes was 0 before the write)')
+    assert 'the next change is refused' in warning and 'force=true' in warning and 'LTOS web interface' in warning
+    # The same count as before, or none reported: no word.
+    for after in (0, None):
+        assert rules.after_write(applied(after, shown=True), decision, 'w', 30, False)['warnings'] == []
+    # Two of others before (force=true) and still two: not ours.
+    forced = rules.decide(current(), dict(PARAMS, force=True), 'w', pending_changes=2)
+    assert rules.after_write(applied(2, shown=True), forced, 'w', 30, False)['warnings'] == []
+
+
+# -- the read-backs after a write, with a fake clock ---------------------------------------------------------------
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class RisingClient:
+    """Accepts the write; the card never shows it, and pending-changes rises from 0 to 1 at rise_at."""
+
+    def __init__(self, clock, rise_at):
+        self.clock, self.rise_at = clock, rise_at
+        self.rise_seen = None
+
+    def write(self, path, body, method, reply=None):
+        pass
+
+    def get(self, path, deadline=None):
+        self.clock.now += 0.05
+        pending = 1 if self.clock.now >= self.rise_at else 0
+        if pending and self.rise_seen is None:
+            self.rise_seen = self.clock.now
+        return {'data': card('scu1', 'scu'), 'changes': {'pending-changes': pending}}
+
+
+def test_a_staged_write_is_watched_for_the_settle_time_from_the_first_read_that_shows_the_rise():
+    fake_clock = FakeClock()
+    client = RisingClient(fake_clock, rise_at=105.0)  # the count rises 5 s after the write
+    outcome = rsc_card.apply_change(client, 'scu1', api_map.rsc_write('scu1', selected_clock='clk2'),
+                                    {'switch_mode': None, 'selected_clock': 'clk2'},
+                                    {'switch_mode': 'auto', 'selected_clock': 'clk1'},
+                                    {'clk1': clock('clk1'), 'clk2': clock('clk2')}, 30,
+                                    monotonic=fake_clock.monotonic, sleep=fake_clock.sleep, pending_before=0)
+    assert not outcome['shown'] and outcome['pending_changes'] == 1
+    watched = fake_clock.now - client.rise_seen
+    assert rsc_card.STAGED_WRITE_SETTLE - rsc_card.POLL_INTERVAL <= watched <= rsc_card.STAGED_WRITE_SETTLE + 0.5
+    assert fake_clock.now < 100.0 + 30  # not the whole wait_timeout

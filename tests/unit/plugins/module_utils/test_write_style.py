@@ -89,3 +89,11 @@ def test_a_reply_that_never_came_and_one_that_is_no_json():
     assert trace.reply == {'status': None, 'received': False, 'failed': True}
     trace.replied({'status': 502, 'headers': {}, 'content': b'<html>Adm1n</html>'}, True)
     assert trace.reply['body'] == {'kind': 'not JSON', 'bytes': 18}
+
+
+def test_a_404_hint_also_names_the_configuration_path():
+    request = api_map.rsc_write('scu1', switch_mode='manual')
+    hint = rsc_card.refusal_hint(request, 404, {})
+    assert 'may also mean that the configuration path %s is wrong' % request.path in hint
+    assert 'try write_style' in hint
+    assert 'configuration path' not in rsc_card.refusal_hint(request, 405, {'Allow': 'GET, PUT'})
