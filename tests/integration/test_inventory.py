@@ -198,9 +198,8 @@ PLUGIN_OWN = ('ansible_connection', 'ansible_python_interpreter', 'lantime_host'
 
 
 def is_unsafe(value):
-    """How ansible-inventory prints an untemplatable string: marked on 2.19 and later, plain (as any str) before."""
-    if CORE_BEFORE_2_19:
-        return isinstance(value, str)
+    """How ansible-inventory prints an untemplatable string, on every supported core: marked. (2.16 to 2.18 mark an
+    AnsibleUnsafeText; 2.19 and later a string not trusted as a template.)"""
     return isinstance(value, dict) and list(value) == ['__ansible_unsafe']
 
 
@@ -221,8 +220,7 @@ def test_device_strings_are_unsafe_and_the_plugins_own_values_plain_in_the_outpu
     rsc = raw['ims-a_rsc']
     assert (rsc['ansible_connection'], rsc['lantime_host'], rsc['lantime_chassis'], rsc['lantime_slot_id'],
             rsc['lantime_rsc_switch_mode']) == ('local', fleet.ims.url(0), 'ims-a', 'rsc', 'auto')
-    if not CORE_BEFORE_2_19:
-        assert rsc['lantime_chassis_hostname'] == {'__ansible_unsafe': 'ims.sim.example'}
+    assert rsc['lantime_chassis_hostname'] == {'__ansible_unsafe': 'ims.sim.example'}
 
 
 def test_the_groups_lantime_and_lantime_rsc_exist_when_no_chassis_answered(tmp_path, fleet):

@@ -67,6 +67,8 @@ def test_every_key_of_every_outcome_is_documented_and_every_documented_key_is_re
         assert out.get('outcome') == outcome, (name, out)
         keys = set(out)
         seen |= keys
+        # ansible-core's own _ansible_* keys (2.16 to 2.19 leave _ansible_no_log in a registered result) are not ours.
+        keys = set(key for key in keys if not key.startswith('_ansible_'))
         assert not keys - documented - ANSIBLE_KEYS, '%s returns keys RETURN does not document: %s' % (
             name, sorted(keys - documented - ANSIBLE_KEYS))
         assert not keys & NOT_RETURNED, (name, sorted(keys & NOT_RETURNED))
