@@ -11,7 +11,6 @@ Fixtures:
 """
 
 import ast
-import importlib.util
 import json
 import os
 import signal
@@ -23,37 +22,15 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / 'tests' / 'utils'))
+from suite_helpers import load_simulator_process, wait_until  # noqa: E402 pylint: disable=wrong-import-position
 COLLECTIONS = REPO_ROOT / '.collections'
 BIN = Path(sys.executable).parent
 PASSWORD = 'Adm1n-Secret'
 USERNAME = 'admin'
 
 
-def _load_simulator_process():
-    """tests/integration/conftest.py's SimulatorProcess, loaded under its own name (both files are conftest)."""
-    path = REPO_ROOT / 'tests' / 'integration' / 'conftest.py'
-    spec = importlib.util.spec_from_file_location('lantime_integration_conftest', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SimulatorProcess
-
-
-SimulatorProcess = _load_simulator_process()
-
-
-def wait_until(condition, timeout, what, interval=0.1):
-    """condition() until it returns something true, at most timeout seconds; fails the test with what.
-
-    what is a text or a function that returns one (called only on failure).
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out after %.0f s waiting for %s' % (timeout, what() if callable(what) else what))
-        time.sleep(interval)
+SimulatorProcess = load_simulator_process('lantime_integration_conftest')
 
 
 def printed_event(line):

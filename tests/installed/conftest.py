@@ -15,7 +15,6 @@ Fixtures:
 * ``sim`` -- that simulator after a reset of both chassis; the project's output directories are emptied.
 """
 
-import importlib.util
 import json
 import os
 import shutil
@@ -30,6 +29,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / 'tests' / 'utils'))
+from suite_helpers import load_simulator_process  # noqa: E402 pylint: disable=wrong-import-position
 # The tree the tarball is built from: the repository, or another checkout of it (INSTALLED_SOURCE=DIR).
 SOURCE = Path(os.environ.get('INSTALLED_SOURCE') or REPO_ROOT)
 BIN = Path(sys.executable).parent
@@ -41,16 +42,7 @@ CHASSIS = ('ims-a', 'ims-b')
 COMMAND_TIMEOUT = 300
 
 
-def _load_simulator_process():
-    """tests/integration/conftest.py's SimulatorProcess (loaded under its own name: both files are conftest)."""
-    path = REPO_ROOT / 'tests' / 'integration' / 'conftest.py'
-    spec = importlib.util.spec_from_file_location('lantime_installed_integration_conftest', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SimulatorProcess
-
-
-class InstalledSimulator(_load_simulator_process()):
+class InstalledSimulator(load_simulator_process('lantime_installed_integration_conftest')):
     """The simulator started from the installed collection, serving the project's certificate."""
 
     def __init__(self, project, *options, workdir):

@@ -12,26 +12,15 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 import yaml
 
 from conftest import BIN, PASSWORD, USERNAME, VIEWER_PASSWORD
+from suite_helpers import wait_until
 
 EVENT_TIMEOUT = 60
 PLAYBOOK_TIMEOUT = 180
-
-
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out after %d s waiting for %s' % (timeout, what()))
-        time.sleep(0.2)
 
 
 def finished(path):
